@@ -1,0 +1,105 @@
+# The two commands a newcomer needs on a fresh Debian 12 machine:
+#   make run    set everything up, build, and run the main job
+#   make test   set everything up and pass every test (the real-dockerd ones included)
+# Everything else is listed by `make help`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= $(shell nproc)
+IMAGE_TAG  ?= ecs-agent:latest
+VERSION    := $(shell head -n1 VERSION)
+
+DEPS := scripts/deps.sh
+DEPS_MODE  ?= install
+BUILD_TESTS ?= ON
+CCACHE := $(shell command -v ccache 2>/dev/null)
+LAUNCHER := $(if $(CCACHE),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+
+# configure(dir, toolchain, extra args): (re)configure a build tree against the dependency cache.
+define configure
+	cmake -S . -B $(1) -G Ninja -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/toolchains/$(2).cmake $(LAUNCHER) \
+	  -DECS_CURL_PREFIX="$$($(DEPS) prefix curl)" -DECS_SIMDJSON_PREFIX="$$($(DEPS) prefix simdjson)" $(3) >/dev/null
+endef
+
+.PHONY: help
+help:
+	@echo "make run              set up, build, and run the agent's main job"
+	@echo "make test             set up, build, and run every test (needs root for the Docker engine)"
+	@echo "make check            build and run every test on the static build only"
+	@echo "make build            build the static binary $(BUILD)/ecs-agent"
+	@echo "make image            build the FROM-scratch image $(IMAGE_TAG) and $(BUILD)/ecs-agent-image.tar"
+	@echo "make asan             build and run the tests under AddressSanitizer + UBSan"
+	@echo "make deps             install every dependency (idempotent)"
+	@echo "make format           clang-format the sources; make format-check only checks"
+	@echo "make bootstrap-image  make a local Debian bookworm base image (debootstrap, no registry)"
+	@echo "make build-in-docker  build the static binary inside Dockerfile.build"
+	@echo "make clean            remove the build trees"
+
+.PHONY: deps
+deps:
+	@$(DEPS) $(DEPS_MODE)
+
+.PHONY: build
+build: deps
+	@$(call configure,$(BUILD),linux-static,-DECS_BUILD_TESTS=$(BUILD_TESTS))
+	cmake --build $(BUILD) -j $(JOBS)
+	@file $(BUILD)/ecs-agent
+
+.PHONY: run
+run: build
+	@echo "== ecs-agent --version"
+	@$(BUILD)/ecs-agent --version
+	@echo "== ecs-agent --help"
+	@$(BUILD)/ecs-agent --help
+
+# `make test` is what CI runs (.ci/run): every test on the static build, then the sanitizer build.
+.PHONY: test
+test: check asan
+
+# ctest runs the unit, integration and real-dockerd tests; the Docker engine is started and
+# stopped by ctest fixtures (tests/docker/dockerd.sh).
+.PHONY: check
+check: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+.PHONY: asan
+asan: deps
+	@$(call configure,$(ASAN_BUILD),linux-sanitize,)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 600 --label-exclude docker
+
+.PHONY: image
+image: build
+	docker/with-engine.sh docker/build-image.sh $(BUILD)/ecs-agent $(IMAGE_TAG) $(BUILD)/ecs-agent-image.tar
+
+# A Debian bookworm base image made locally with debootstrap and `docker import`, for machines
+# that cannot pull one from a registry. Uses the Docker engine that answers, else a private one.
+BASE_IMAGE ?= ecs-agent-build-base:bookworm
+.PHONY: bootstrap-image
+bootstrap-image:
+	@$(DEPS) install-extra
+	docker/with-engine.sh docker/bootstrap-base-image.sh $(BASE_IMAGE)
+
+# Builds the same static binary inside Dockerfile.build (on BASE_IMAGE) and copies it out to
+# $(BUILD)-docker/ecs-agent.
+.PHONY: build-in-docker
+build-in-docker:
+	@$(DEPS) install-extra
+	docker/with-engine.sh docker/build-in-docker.sh $(BASE_IMAGE) $(BUILD)-docker/ecs-agent
+
+.PHONY: format format-check
+FORMAT_FILES = $(shell git ls-files '*.cpp' '*.h')
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_FILES)
+
+.PHONY: clean
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BUILD)-docker

@@ -1,0 +1,20 @@
+// The one header through which the project includes Boost.Asio.
+//
+// Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility>; with g++ 12
+// that fails unless <utility> comes first, so every Asio user includes this header instead.
+// Asio and Beast are built in separate-compilation mode (see core/asio_impl.cpp).
+#pragma once
+
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace ecs {
+namespace asio = boost::asio;
+}  // namespace ecs

@@ -1,0 +1,20 @@
+# libFuzzer targets: clang with coverage instrumentation plus ASan and UBSan. Used by `make fuzz`.
+# Only the fuzz targets and the libraries they need are built in this configuration.
+set(CMAKE_C_COMPILER clang)
+set(CMAKE_CXX_COMPILER clang++)
+set(CMAKE_CXX_STANDARD 20 CACHE STRING "")
+set(CMAKE_CXX_STANDARD_REQUIRED ON CACHE BOOL "")
+set(CMAKE_CXX_EXTENSIONS OFF CACHE BOOL "")
+set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "")
+set(_ecs_san "-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer")
+set(CMAKE_C_FLAGS_INIT "${_ecs_san}")
+set(CMAKE_CXX_FLAGS_INIT "${_ecs_san}")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-fsanitize=address,undefined")
+set(CMAKE_C_FLAGS_RELWITHDEBINFO_INIT "-O1 -g")
+set(CMAKE_CXX_FLAGS_RELWITHDEBINFO_INIT "-O1 -g")
+
+set(ECS_WARNING_FLAGS -Wall -Wextra -Werror CACHE STRING "")
+set(ECS_PRODUCT_LINK_OPTIONS "" CACHE STRING "")
+set(ECS_BUILD_KIND "dynamic (libFuzzer)" CACHE STRING "")
+set(ECS_REQUIRE_STATIC OFF CACHE BOOL "")
+set(ECS_FUZZ_ONLY ON CACHE BOOL "")
