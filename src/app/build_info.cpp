@@ -1,10 +1,10 @@
 #include "app/build_info.h"
 
-#include <boost/version.hpp>
 #include <curl/curl.h>
 #include <mbedtls/version.h>
 #include <simdjson.h>
 #include <zstd.h>
+#include <boost/version.hpp>
 
 #include "generated/git_info.h"
 
@@ -31,8 +31,8 @@ std::string compiler_name() {
 }
 
 std::string boost_version() {
-  return std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) +
-         "." + std::to_string(BOOST_VERSION % 100);
+  return std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) + "." +
+         std::to_string(BOOST_VERSION % 100);
 }
 
 std::string mbedtls_version() {

@@ -9,9 +9,9 @@
 namespace ecs::app {
 
 struct BuildInfo {
-  std::string version;  // from the VERSION file
-  std::string commit;   // git short hash (8), "unknown" outside a checkout
-  bool dirty = false;   // built from a tree with uncommitted changes
+  std::string version;     // from the VERSION file
+  std::string commit;      // git short hash (8), "unknown" outside a checkout
+  bool dirty = false;      // built from a tree with uncommitted changes
   std::string build_kind;  // "static" for the shipped binary
   std::string compiler;
   std::vector<std::pair<std::string, std::string>> dependencies;  // name, version

@@ -85,8 +85,7 @@ std::variant<Command, UsageError> parse_command_line(std::span<const std::string
   for (const Word& w : kWords) {
     if (w.name == name) return w.command;
   }
-  return UsageError{std::string(is_flag ? "unknown flag '" : "unknown command '") + std::string(arg) +
-                    "'"};
+  return UsageError{std::string(is_flag ? "unknown flag '" : "unknown command '") + std::string(arg) + "'"};
 }
 
 std::string usage_text() {

@@ -34,8 +34,8 @@ Result<HostPort> parse_host_port(std::string_view text, std::string_view what) {
   if (out.host.empty()) return fail("missing host");
   unsigned value = 0;
   const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port_text.empty() ||
-      value == 0 || value > 65535) {
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port_text.empty() || value == 0 ||
+      value > 65535) {
     return fail("port must be a number from 1 to 65535");
   }
   out.port = static_cast<std::uint16_t>(value);

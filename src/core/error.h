@@ -22,7 +22,7 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
@@ -73,8 +73,6 @@ class [[nodiscard]] Result<void> {
   bool failed_ = false;
 };
 
-inline Error make_error(std::error_code code, std::string message) {
-  return Error{code, std::move(message)};
-}
+inline Error make_error(std::error_code code, std::string message) { return Error{code, std::move(message)}; }
 
 }  // namespace ecs

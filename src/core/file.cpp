@@ -22,8 +22,7 @@ Result<std::string> read_file(const std::string& path) {
   }
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) {
-    return make_error(std::make_error_code(std::errc::io_error),
-                      "cannot read '" + path + "': read failed");
+    return make_error(std::make_error_code(std::errc::io_error), "cannot read '" + path + "': read failed");
   }
   return content;
 }

@@ -34,8 +34,7 @@ std::size_t count_certificates(const mbedtls_x509_crt* crt) {
 int parse_pem(mbedtls_x509_crt* chain, std::string_view pem) {
   // mbedTLS wants the PEM buffer NUL-terminated, with the terminator counted in the length.
   std::string buf(pem);
-  return mbedtls_x509_crt_parse(chain, reinterpret_cast<const unsigned char*>(buf.c_str()),
-                                buf.size() + 1);
+  return mbedtls_x509_crt_parse(chain, reinterpret_cast<const unsigned char*>(buf.c_str()), buf.size() + 1);
 }
 
 }  // namespace
@@ -45,9 +44,7 @@ const std::error_category& trust_store_category() {
   return category;
 }
 
-std::error_code make_error_code(TrustStoreErrc e) {
-  return {static_cast<int>(e), trust_store_category()};
-}
+std::error_code make_error_code(TrustStoreErrc e) { return {static_cast<int>(e), trust_store_category()}; }
 
 TrustStoreOptions TrustStoreOptions::from_environment() {
   TrustStoreOptions options;
