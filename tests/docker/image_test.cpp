@@ -44,9 +44,9 @@ TEST_F(ScratchImage, BuildsAndRunsVersion) {
   // No shell, no CA files: the image holds the binary and nothing else it does not need.
   auto ls = docker({"run", "--rm", "--entrypoint", "/bin/sh", tag, "-c", "true"});
   EXPECT_NE(ls.exit_code, 0);
-  auto config = docker({"image", "inspect", "--format",
-                        "{{json .Config.Entrypoint}} {{json .Config.Healthcheck.Test}} {{json .Config.ExposedPorts}}",
-                        tag});
+  auto config = docker(
+      {"image", "inspect", "--format",
+       "{{json .Config.Entrypoint}} {{json .Config.Healthcheck.Test}} {{json .Config.ExposedPorts}}", tag});
   ASSERT_EQ(config.exit_code, 0) << config.err;
   EXPECT_NE(config.out.find(R"(["/agent"])"), std::string::npos) << config.out;
   EXPECT_NE(config.out.find(R"(["CMD","/agent","--healthcheck"])"), std::string::npos) << config.out;
@@ -54,7 +54,8 @@ TEST_F(ScratchImage, BuildsAndRunsVersion) {
   EXPECT_NE(config.out.find("51679/tcp"), std::string::npos) << config.out;
   auto size = docker({"image", "inspect", "--format", "{{.Size}}", tag});
   ASSERT_EQ(size.exit_code, 0);
-  EXPECT_EQ(std::stoull(size.out), std::filesystem::file_size(ECS_AGENT_BINARY)) << "image holds more than the binary";
+  EXPECT_EQ(std::stoull(size.out), std::filesystem::file_size(ECS_AGENT_BINARY))
+      << "image holds more than the binary";
 
   docker({"image", "rm", "-f", tag});
 }

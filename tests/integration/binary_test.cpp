@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "support/process.h"
+#include "support/tcp_responder.h"
 #include "support/temp_dir.h"
 #include "support/test_ca.h"
-#include "support/tcp_responder.h"
 
 #ifndef ECS_AGENT_BINARY
 #error "ECS_AGENT_BINARY must name the built ecs-agent"

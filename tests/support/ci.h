@@ -17,11 +17,11 @@ inline bool running_in_ci() {
 }  // namespace ecs::test
 
 // Skips the current test with `why` and how to enable it, or fails it when CI=true.
-#define ECS_SKIP_OR_FAIL_IN_CI(why)                                 \
-  do {                                                              \
-    if (::ecs::test::running_in_ci()) {                             \
-      FAIL() << "required in CI (CI=true): " << (why);              \
-    } else {                                                        \
-      GTEST_SKIP() << (why);                                        \
-    }                                                               \
+#define ECS_SKIP_OR_FAIL_IN_CI(why)                    \
+  do {                                                 \
+    if (::ecs::test::running_in_ci()) {                \
+      FAIL() << "required in CI (CI=true): " << (why); \
+    } else {                                           \
+      GTEST_SKIP() << (why);                           \
+    }                                                  \
   } while (0)

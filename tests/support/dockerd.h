@@ -24,7 +24,7 @@ const Dockerd* private_dockerd(std::string* why);
 }  // namespace ecs::test
 
 // Declares `const ecs::test::Dockerd* name`; skips the test (fails it when CI=true) without one.
-#define ECS_REQUIRE_DOCKERD(name)                                                \
-  std::string name##_why;                                                        \
-  const ::ecs::test::Dockerd* name = ::ecs::test::private_dockerd(&name##_why);  \
+#define ECS_REQUIRE_DOCKERD(name)                                               \
+  std::string name##_why;                                                       \
+  const ::ecs::test::Dockerd* name = ::ecs::test::private_dockerd(&name##_why); \
   if (name == nullptr) ECS_SKIP_OR_FAIL_IN_CI(name##_why)

@@ -33,7 +33,8 @@ asio::awaitable<void> TcpResponder::serve() {
     }
     boost::system::error_code ec;
     asio::streambuf request;
-    co_await asio::async_read_until(*socket, request, "\r\n\r\n", asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_read_until(*socket, request, "\r\n\r\n",
+                                    asio::redirect_error(asio::use_awaitable, ec));
     co_await asio::async_write(*socket, asio::buffer(reply_), asio::redirect_error(asio::use_awaitable, ec));
     socket->shutdown(tcp::socket::shutdown_both, ec);
   }

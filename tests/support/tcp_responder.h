@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
-#include "core/asio.h"
 #include <boost/asio/ip/tcp.hpp>
+#include "core/asio.h"
 
 namespace ecs::test {
 

@@ -48,8 +48,9 @@ struct Key {
   explicit Key(Rng& rng) {
     mbedtls_pk_init(&pk);
     check(mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)), "pk setup");
-    check(mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(pk), mbedtls_ctr_drbg_random, &rng.drbg),
-          "ecp gen key");
+    check(
+        mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(pk), mbedtls_ctr_drbg_random, &rng.drbg),
+        "ecp gen key");
   }
   ~Key() { mbedtls_pk_free(&pk); }
   std::string pem() {
@@ -66,7 +67,8 @@ std::string san_der(const std::vector<std::string>& names) {
   std::size_t len = 0;
   for (auto it = names.rbegin(); it != names.rend(); ++it) {
     std::size_t n = 0;
-    int rc = mbedtls_asn1_write_raw_buffer(&p, buf, reinterpret_cast<const unsigned char*>(it->data()), it->size());
+    int rc = mbedtls_asn1_write_raw_buffer(&p, buf, reinterpret_cast<const unsigned char*>(it->data()),
+                                           it->size());
     check(rc, "san name");
     n += static_cast<std::size_t>(rc);
     check(rc = mbedtls_asn1_write_len(&p, buf, n), "san len");
@@ -87,7 +89,8 @@ std::atomic<int> g_serial{1};
 
 std::string write_certificate(Rng& rng, mbedtls_pk_context* subject_key, mbedtls_pk_context* issuer_key,
                               const std::string& subject, const std::string& issuer, bool is_ca,
-                              const std::vector<std::string>& dns, std::chrono::hours nb, std::chrono::hours na) {
+                              const std::vector<std::string>& dns, std::chrono::hours nb,
+                              std::chrono::hours na) {
   mbedtls_x509write_cert crt;
   mbedtls_x509write_crt_init(&crt);
   mbedtls_mpi serial;
@@ -101,7 +104,8 @@ std::string write_certificate(Rng& rng, mbedtls_pk_context* subject_key, mbedtls
   check(mbedtls_x509write_crt_set_issuer_name(&crt, issuer.c_str()), "issuer");
   check(mbedtls_x509write_crt_set_serial(&crt, &serial), "serial");
   check(mbedtls_x509write_crt_set_validity(&crt, asn1_time(nb).c_str(), asn1_time(na).c_str()), "validity");
-  check(mbedtls_x509write_crt_set_basic_constraints(&crt, is_ca ? 1 : 0, is_ca ? 0 : -1), "basic constraints");
+  check(mbedtls_x509write_crt_set_basic_constraints(&crt, is_ca ? 1 : 0, is_ca ? 0 : -1),
+        "basic constraints");
   check(mbedtls_x509write_crt_set_subject_key_identifier(&crt), "ski");
   check(mbedtls_x509write_crt_set_authority_key_identifier(&crt), "aki");
   if (is_ca) {
@@ -133,8 +137,8 @@ struct TestCa::Impl {
 
 TestCa::TestCa(std::string common_name) : impl_(new Impl) {
   impl_->subject = "CN=" + common_name + ",O=ecs-agent tests";
-  cert_pem_ = write_certificate(impl_->rng, &impl_->key.pk, &impl_->key.pk, impl_->subject, impl_->subject, true,
-                                {}, -std::chrono::hours(48), std::chrono::hours(24 * 365));
+  cert_pem_ = write_certificate(impl_->rng, &impl_->key.pk, &impl_->key.pk, impl_->subject, impl_->subject,
+                                true, {}, -std::chrono::hours(48), std::chrono::hours(24 * 365));
 }
 
 TestCa::~TestCa() { delete impl_; }
@@ -142,8 +146,8 @@ TestCa::~TestCa() { delete impl_; }
 TestCertificate TestCa::issue(const CertificateSpec& spec) const {
   Key leaf(impl_->rng);
   TestCertificate out;
-  out.cert_pem = write_certificate(impl_->rng, &leaf.pk, &impl_->key.pk, "CN=" + spec.common_name, impl_->subject,
-                                   false, spec.dns_names, spec.not_before, spec.not_after);
+  out.cert_pem = write_certificate(impl_->rng, &leaf.pk, &impl_->key.pk, "CN=" + spec.common_name,
+                                   impl_->subject, false, spec.dns_names, spec.not_before, spec.not_after);
   out.key_pem = leaf.pem();
   out.chain_pem = out.cert_pem + cert_pem_;
   return out;

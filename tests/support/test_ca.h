@@ -9,9 +9,9 @@
 namespace ecs::test {
 
 struct TestCertificate {
-  std::string cert_pem;  // leaf certificate
-  std::string key_pem;   // its private key
-  std::string chain_pem; // leaf followed by the issuing CA
+  std::string cert_pem;   // leaf certificate
+  std::string key_pem;    // its private key
+  std::string chain_pem;  // leaf followed by the issuing CA
 };
 
 struct CertificateSpec {

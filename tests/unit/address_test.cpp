@@ -21,8 +21,8 @@ TEST(ParseHostPort, AcceptsNameIpv4AndBracketedIpv6) {
 }
 
 TEST(ParseHostPort, RejectsBadValuesNamingTheSetting) {
-  for (const char* bad : {"", "127.0.0.1", ":80", "host:", "host:0", "host:65536", "host:8o", "::1:80",
-                          "[::1]80", "[::1"}) {
+  for (const char* bad :
+       {"", "127.0.0.1", ":80", "host:", "host:0", "host:65536", "host:8o", "::1:80", "[::1]80", "[::1"}) {
     auto r = parse_host_port(bad, "ECS_INTROSPECTION_ADDR");
     ASSERT_FALSE(r) << bad;
     EXPECT_NE(r.error().message.find("ECS_INTROSPECTION_ADDR='" + std::string(bad) + "'"), std::string::npos)

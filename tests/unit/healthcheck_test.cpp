@@ -18,9 +18,9 @@ HealthcheckTarget target_for(std::uint16_t port, std::chrono::milliseconds timeo
 }
 
 TEST(Healthcheck, AnyHttpResponseIsHealthyAsInTheReference) {
-  for (const char* reply : {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-                            "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\n",
-                            "HTTP/1.1 500 Internal Server Error\r\n\r\n"}) {
+  for (const char* reply :
+       {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\n",
+        "HTTP/1.1 500 Internal Server Error\r\n\r\n"}) {
     test::TcpResponder server(reply);
     auto r = probe_introspection(target_for(server.port()));
     EXPECT_TRUE(r) << reply << ": " << r.error().message;
@@ -36,7 +36,8 @@ TEST(Healthcheck, NothingListeningIsUnhealthy) {
   }
   auto r = probe_introspection(target_for(port));
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << r.error().message;
 }
 
 TEST(Healthcheck, ServerThatNeverAnswersIsUnhealthyAfterTheTimeout) {

@@ -5,8 +5,8 @@
 
 #include <fstream>
 
-#include "support/test_ca.h"
 #include "support/temp_dir.h"
+#include "support/test_ca.h"
 
 namespace ecs::tls {
 namespace {
@@ -63,7 +63,8 @@ TEST(TrustStore, MissingAwsCaBundleIsATypedErrorNamingTheFile) {
 
 TEST(TrustStore, GarbageAwsCaBundleIsATypedError) {
   test::TempDir dir;
-  std::ofstream(dir.file("junk.pem")) << "-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----\n";
+  std::ofstream(dir.file("junk.pem"))
+      << "-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----\n";
   std::ofstream(dir.file("empty.pem")) << "";
   for (const char* name : {"junk.pem", "empty.pem"}) {
     TrustStoreOptions options;
