@@ -18,7 +18,7 @@ tag=ecs-agent-build:latest
 # --network=host: the build installs Debian packages; the private engine has no bridge.
 DOCKER_BUILDKIT=0 docker build --network=host --build-arg BASE_IMAGE="$base" \
   -f "$top/Dockerfile.build" -t "$tag" "$top"
-cid=$(docker create "$tag")
+cid=$(docker create "$tag" /bin/true)
 trap 'docker rm -f "$cid" >/dev/null' EXIT
 mkdir -p "$(dirname "$out")"
 docker cp "$cid:/src/build/ecs-agent" "$out"
