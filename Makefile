@@ -17,8 +17,10 @@ VERSION    := $(shell head -n1 VERSION)
 DEPS := scripts/deps.sh
 DEPS_MODE  ?= install
 BUILD_TESTS ?= ON
-CCACHE := $(shell command -v ccache 2>/dev/null)
-LAUNCHER := $(if $(CCACHE),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# ccache is found when configuring (after `deps` may have installed it); CCACHE_BASEDIR makes
+# clones in different directories share cache hits.
+export CCACHE_BASEDIR := $(CURDIR)
+LAUNCHER = $$(command -v ccache >/dev/null && echo -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 # configure(dir, toolchain, extra args): (re)configure a build tree against the dependency cache.
 define configure

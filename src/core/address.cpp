@@ -11,7 +11,7 @@ std::string HostPort::to_string() const {
 
 Result<HostPort> parse_host_port(std::string_view text, std::string_view what) {
   auto fail = [&](const std::string& why) {
-    return make_error(std::make_error_code(std::errc::invalid_argument),
+    return make_error(errc::make_error_code(errc::invalid_argument),
                       std::string(what) + "='" + std::string(text) + "' is invalid: " + why +
                           " (expected host:port, e.g. 127.0.0.1:51678)");
   };

@@ -3,6 +3,7 @@
 // names the bad input. Result<T> carries either a value or such an error.
 #pragma once
 
+#include <boost/system/error_code.hpp>
 #include <cassert>
 #include <string>
 #include <system_error>
@@ -11,8 +12,16 @@
 
 namespace ecs {
 
+// The project's one error-code type: Asio and Beast report boost::system::error_code, and Boost
+// 1.74 converts it to std::error_code but not back, so our own categories are Boost ones too.
+using error_code = boost::system::error_code;
+namespace errc = boost::system::errc;
+
+// A std::error_code from the standard library (e.g. std::filesystem) as an error_code.
+error_code from_std(const std::error_code& ec);
+
 struct Error {
-  std::error_code code;
+  error_code code;
   std::string message;  // complete sentence for logs; never contains secrets
 
   // "message" when it already says everything, else "message: <code's description>".
@@ -73,6 +82,6 @@ class [[nodiscard]] Result<void> {
   bool failed_ = false;
 };
 
-inline Error make_error(std::error_code code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(error_code code, std::string message) { return Error{code, std::move(message)}; }
 
 }  // namespace ecs

@@ -9,7 +9,7 @@
 namespace ecs::tls {
 namespace {
 
-class TrustStoreCategory : public std::error_category {
+class TrustStoreCategory : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "trust-store"; }
   std::string message(int ev) const override {
@@ -39,12 +39,12 @@ int parse_pem(mbedtls_x509_crt* chain, std::string_view pem) {
 
 }  // namespace
 
-const std::error_category& trust_store_category() {
+const boost::system::error_category& trust_store_category() {
   static const TrustStoreCategory category;
   return category;
 }
 
-std::error_code make_error_code(TrustStoreErrc e) { return {static_cast<int>(e), trust_store_category()}; }
+error_code make_error_code(TrustStoreErrc e) { return {static_cast<int>(e), trust_store_category()}; }
 
 TrustStoreOptions TrustStoreOptions::from_environment() {
   TrustStoreOptions options;

@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 
 #include "core/error.h"
 
@@ -20,8 +19,8 @@ enum class TrustStoreErrc {
   unreadable = 1,   // AWS_CA_BUNDLE names a file that cannot be read
   no_certificates,  // the file holds no certificate mbedTLS can parse
 };
-const std::error_category& trust_store_category();
-std::error_code make_error_code(TrustStoreErrc e);
+const boost::system::error_category& trust_store_category();
+error_code make_error_code(TrustStoreErrc e);
 
 // The embedded bundle's PEM text (generated source, see cmake/EmbedFile.cmake).
 std::string_view embedded_ca_bundle_pem();
@@ -66,4 +65,4 @@ class TrustStore {
 }  // namespace ecs::tls
 
 template <>
-struct std::is_error_code_enum<ecs::tls::TrustStoreErrc> : std::true_type {};
+struct boost::system::is_error_code_enum<ecs::tls::TrustStoreErrc> : std::true_type {};

@@ -10,8 +10,10 @@ namespace ecs::test {
 
 using tcp = asio::ip::tcp;
 
-TcpResponder::TcpResponder(std::string reply)
-    : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), reply_(std::move(reply)) {
+TcpResponder::TcpResponder(std::string reply, When when)
+    : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+      reply_(std::move(reply)),
+      when_(when) {
   port_ = acceptor_.local_endpoint().port();
   asio::co_spawn(io_, serve(), asio::detached);
   thread_ = std::thread([this] { io_.run(); });
@@ -33,8 +35,10 @@ asio::awaitable<void> TcpResponder::serve() {
     }
     boost::system::error_code ec;
     asio::streambuf request;
-    co_await asio::async_read_until(*socket, request, "\r\n\r\n",
-                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (when_ == When::after_request_headers) {
+      co_await asio::async_read_until(*socket, request, "\r\n\r\n",
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    }
     co_await asio::async_write(*socket, asio::buffer(reply_), asio::redirect_error(asio::use_awaitable, ec));
     socket->shutdown(tcp::socket::shutdown_both, ec);
   }

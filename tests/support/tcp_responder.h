@@ -14,8 +14,9 @@ namespace ecs::test {
 
 class TcpResponder {
  public:
+  enum class When { after_request_headers, on_connect };
   // reply empty: accept and never answer (the connection stays open until destruction).
-  explicit TcpResponder(std::string reply);
+  explicit TcpResponder(std::string reply, When when = When::after_request_headers);
   ~TcpResponder();
   TcpResponder(const TcpResponder&) = delete;
   TcpResponder& operator=(const TcpResponder&) = delete;
@@ -28,6 +29,7 @@ class TcpResponder {
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   std::string reply_;
+  When when_;
   std::uint16_t port_ = 0;
   std::atomic<int> connections_{0};
   std::thread thread_;

@@ -27,7 +27,7 @@ TEST(ParseHostPort, RejectsBadValuesNamingTheSetting) {
     ASSERT_FALSE(r) << bad;
     EXPECT_NE(r.error().message.find("ECS_INTROSPECTION_ADDR='" + std::string(bad) + "'"), std::string::npos)
         << r.error().message;
-    EXPECT_EQ(r.error().code, std::errc::invalid_argument);
+    EXPECT_EQ(r.error().code, errc::invalid_argument);
   }
 }
 

@@ -21,11 +21,11 @@ TEST(ReadFile, MissingFileAndDirectoryAreErrorsNamingThePath) {
   test::TempDir dir;
   auto missing = read_file(dir.file("nope"));
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, std::errc::no_such_file_or_directory);
+  EXPECT_EQ(missing.error().code, errc::no_such_file_or_directory);
   EXPECT_NE(missing.error().message.find(dir.file("nope")), std::string::npos);
   auto d = read_file(dir.path());
   ASSERT_FALSE(d);
-  EXPECT_EQ(d.error().code, std::errc::is_a_directory);
+  EXPECT_EQ(d.error().code, errc::is_a_directory);
 }
 
 }  // namespace
