@@ -53,9 +53,11 @@ static Result<void> common_setup(mbedtls_ssl_config& config, mbedtls_entropy_con
                                  mbedtls_ctr_drbg_context& drbg, int endpoint) {
   static const char kPersonalization[] = "ecs-agent tls";
   int rc = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy,
-                                 reinterpret_cast<const unsigned char*>(kPersonalization), sizeof kPersonalization);
+                                 reinterpret_cast<const unsigned char*>(kPersonalization),
+                                 sizeof kPersonalization);
   if (rc != 0) return mbedtls_failure(rc, "seeding the TLS random generator");
-  rc = mbedtls_ssl_config_defaults(&config, endpoint, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+  rc = mbedtls_ssl_config_defaults(&config, endpoint, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                   MBEDTLS_SSL_PRESET_DEFAULT);
   if (rc != 0) return mbedtls_failure(rc, "TLS configuration defaults");
   mbedtls_ssl_conf_rng(&config, mbedtls_ctr_drbg_random, &drbg);
   // TLS 1.2 is the minimum (and, in mbedTLS 2.28, the maximum).
@@ -68,7 +70,8 @@ static Result<void> common_setup(mbedtls_ssl_config& config, mbedtls_entropy_con
 Result<std::shared_ptr<const Context>> Context::client(std::shared_ptr<const TrustStore> trust) {
   std::shared_ptr<Context> ctx(new Context(Role::client));
   Impl& impl = *ctx->impl_;
-  if (auto r = common_setup(impl.config, impl.entropy, impl.drbg, MBEDTLS_SSL_IS_CLIENT); !r) return r.error();
+  if (auto r = common_setup(impl.config, impl.entropy, impl.drbg, MBEDTLS_SSL_IS_CLIENT); !r)
+    return r.error();
   impl.trust = std::move(trust);
   // Verification is never optional: the chain must lead to a trusted root and the certificate
   // must be for the host name set on each connection.
@@ -87,11 +90,13 @@ int observe_sni(void* impl, mbedtls_ssl_context*, const unsigned char* name, std
 
 }  // namespace
 
-Result<std::shared_ptr<const Context>> Context::server(const std::string& chain_pem, const std::string& key_pem,
+Result<std::shared_ptr<const Context>> Context::server(const std::string& chain_pem,
+                                                       const std::string& key_pem,
                                                        ServerNameObserver on_server_name) {
   std::shared_ptr<Context> ctx(new Context(Role::server));
   Impl& impl = *ctx->impl_;
-  if (auto r = common_setup(impl.config, impl.entropy, impl.drbg, MBEDTLS_SSL_IS_SERVER); !r) return r.error();
+  if (auto r = common_setup(impl.config, impl.entropy, impl.drbg, MBEDTLS_SSL_IS_SERVER); !r)
+    return r.error();
   int rc = mbedtls_x509_crt_parse(&impl.own_chain, reinterpret_cast<const unsigned char*>(chain_pem.c_str()),
                                   chain_pem.size() + 1);
   if (rc != 0) return mbedtls_failure(rc, "parsing the server certificate chain");

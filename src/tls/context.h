@@ -25,7 +25,8 @@ class Context {
   // A server presenting `chain_pem` (leaf first) with private key `key_pem`. on_server_name, if
   // set, sees the SNI host name of every client that sends one (fake servers record it).
   using ServerNameObserver = std::function<void(std::string_view)>;
-  static Result<std::shared_ptr<const Context>> server(const std::string& chain_pem, const std::string& key_pem,
+  static Result<std::shared_ptr<const Context>> server(const std::string& chain_pem,
+                                                       const std::string& key_pem,
                                                        ServerNameObserver on_server_name = {});
 
   ~Context();

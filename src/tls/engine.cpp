@@ -26,7 +26,8 @@ struct Engine::Ssl {
   ~Ssl() { mbedtls_ssl_free(&ctx); }
 };
 
-Engine::Engine(std::shared_ptr<const Context> context) : ssl_(std::make_unique<Ssl>()), context_(std::move(context)) {
+Engine::Engine(std::shared_ptr<const Context> context)
+    : ssl_(std::make_unique<Ssl>()), context_(std::move(context)) {
   // mbedtls_ssl_setup only fails on allocation failure; report it on the first operation.
   if (mbedtls_ssl_setup(&ssl_->ctx, context_->config()) != 0) ssl_.reset();
   if (ssl_) mbedtls_ssl_set_bio(&ssl_->ctx, this, &Engine::bio_send, &Engine::bio_recv, nullptr);
@@ -94,7 +95,8 @@ error_code Engine::translate(int rc) {
   switch (rc) {
     case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED: {
       const uint32_t flags = mbedtls_ssl_get_verify_result(&ssl_->ctx);
-      if (flags & (MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_MISSING)) return TlsErrc::unknown_ca;
+      if (flags & (MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_MISSING))
+        return TlsErrc::unknown_ca;
       if (flags & MBEDTLS_X509_BADCERT_EXPIRED) return TlsErrc::certificate_expired;
       if (flags & MBEDTLS_X509_BADCERT_FUTURE) return TlsErrc::certificate_not_yet_valid;
       if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) return TlsErrc::name_mismatch;

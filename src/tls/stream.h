@@ -51,8 +51,8 @@ class Stream {
   // ---- asynchronous ---------------------------------------------------------------------
   template <class Token>
   auto async_handshake(Token&& token) {
-    return boost::asio::async_compose<Token, void(boost::system::error_code)>(
-        DriveOp{this, Kind::handshake}, token, next_);
+    return boost::asio::async_compose<Token, void(boost::system::error_code)>(DriveOp{this, Kind::handshake},
+                                                                              token, next_);
   }
 
   template <class MutableBuffers, class Token>
@@ -72,8 +72,8 @@ class Stream {
   // Sends close_notify (it does not wait for the peer's).
   template <class Token>
   auto async_shutdown(Token&& token) {
-    return boost::asio::async_compose<Token, void(boost::system::error_code)>(
-        DriveOp{this, Kind::shutdown}, token, next_);
+    return boost::asio::async_compose<Token, void(boost::system::error_code)>(DriveOp{this, Kind::shutdown},
+                                                                              token, next_);
   }
 
   // ---- synchronous ----------------------------------------------------------------------
@@ -122,8 +122,8 @@ class Stream {
 
   template <class MutableBuffers>
   static boost::asio::mutable_buffer first_buffer(const MutableBuffers& buffers) {
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers);
-         ++it) {
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers); ++it) {
       boost::asio::mutable_buffer b(*it);
       if (b.size() != 0) return b;
     }
@@ -167,7 +167,8 @@ class Stream {
       BOOST_ASIO_CORO_REENTER(coro) {
         for (;;) {
           {
-            const Engine::Step step = kind == Kind::handshake ? s->engine_->handshake() : s->engine_->shutdown();
+            const Engine::Step step =
+                kind == Kind::handshake ? s->engine_->handshake() : s->engine_->shutdown();
             if (step.want == Engine::Want::done) {
               ec = step.ec;
               break;
@@ -177,7 +178,8 @@ class Stream {
             }
           }
           if (sending) {
-            BOOST_ASIO_CORO_YIELD boost::asio::async_write(s->next_, boost::asio::buffer(*sending), std::move(self));
+            BOOST_ASIO_CORO_YIELD boost::asio::async_write(s->next_, boost::asio::buffer(*sending),
+                                                           std::move(self));
             sending.reset();
           } else {
             BOOST_ASIO_CORO_YIELD {
@@ -255,7 +257,8 @@ class Stream {
           }
         }
         if (sending) {
-          BOOST_ASIO_CORO_YIELD boost::asio::async_write(s->next_, boost::asio::buffer(*sending), std::move(self));
+          BOOST_ASIO_CORO_YIELD boost::asio::async_write(s->next_, boost::asio::buffer(*sending),
+                                                         std::move(self));
         }
         self.complete(ec, ec ? 0 : consumed);
       }

@@ -103,7 +103,8 @@ TEST_F(TlsStreamTest, TransfersOneMebibyteIntact) {
     char buf[8192];
     for (;;) {
       error_code ec;
-      std::size_t n = co_await s.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+      std::size_t n =
+          co_await s.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
       received.append(buf, n);
       if (ec) {
         end = ec;
