@@ -64,7 +64,8 @@ std::string normalized_path(std::string_view path) {
   return out;
 }
 
-std::string canonical_query(std::string_view raw, const std::vector<std::pair<std::string, std::string>>& extra) {
+std::string canonical_query(std::string_view raw,
+                            const std::vector<std::pair<std::string, std::string>>& extra) {
   std::vector<std::pair<std::string, std::string>> params;
   std::size_t pos = 0;
   while (pos < raw.size()) {
@@ -90,7 +91,7 @@ std::string canonical_query(std::string_view raw, const std::vector<std::pair<st
 }
 
 struct CanonicalHeaders {
-  std::string block;   // "name:value\n" for each, sorted
+  std::string block;           // "name:value\n" for each, sorted
   std::string signed_headers;  // "a;b;c"
 };
 
@@ -117,7 +118,8 @@ std::string scope(const std::string& amz, const SigningOptions& o) {
   return date_only(amz) + "/" + o.region + "/" + o.service + "/aws4_request";
 }
 
-std::string sign(const Credentials& c, const std::string& amz, const SigningOptions& o, const std::string& sts) {
+std::string sign(const Credentials& c, const std::string& amz, const SigningOptions& o,
+                 const std::string& sts) {
   const Sha256 k_date = hmac_sha256("AWS4" + c.secret_access_key, date_only(amz));
   const Sha256 k_region = hmac_sha256(k_date, o.region);
   const Sha256 k_service = hmac_sha256(k_region, o.service);
@@ -168,10 +170,10 @@ SigningResult sign_headers(const RequestToSign& request, const Credentials& cred
       canonical_request(request, options, canonical_query(request.query, {}), canonical, payload_hash);
   result.string_to_sign = string_to_sign(amz, options, result.canonical_request);
   result.signature = sign(credentials, amz, options, result.string_to_sign);
-  result.headers.emplace_back("Authorization", std::string(kAlgorithm) + " Credential=" +
-                                                   credentials.access_key_id + "/" + scope(amz, options) +
-                                                   ", SignedHeaders=" + canonical.signed_headers +
-                                                   ", Signature=" + result.signature);
+  result.headers.emplace_back("Authorization",
+                              std::string(kAlgorithm) + " Credential=" + credentials.access_key_id + "/" +
+                                  scope(amz, options) + ", SignedHeaders=" + canonical.signed_headers +
+                                  ", Signature=" + result.signature);
   return result;
 }
 

@@ -37,9 +37,9 @@ struct SigningOptions {
   std::string region;
   std::string service;
   std::chrono::system_clock::time_point time;
-  bool normalize_path = true;       // remove dot segments and empty segments
-  bool sign_body = false;           // add (and sign) x-amz-content-sha256
-  bool omit_session_token = false;  // add the token after signing instead of signing it
+  bool normalize_path = true;               // remove dot segments and empty segments
+  bool sign_body = false;                   // add (and sign) x-amz-content-sha256
+  bool omit_session_token = false;          // add the token after signing instead of signing it
   std::optional<std::string> payload_hash;  // hex SHA-256 of the body if already known
 };
 

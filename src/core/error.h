@@ -31,6 +31,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
+  // A Result that was never given a value (Asio's co_spawn needs one for its exception path).
+  Result() : v_(Error{errc::make_error_code(errc::operation_canceled), "no result"}) {}
   Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 

@@ -25,7 +25,8 @@ std::string lower(std::string_view s) {
 }
 
 Error bad_url(std::string_view text, const std::string& why) {
-  return make_error(errc::make_error_code(errc::invalid_argument), "invalid URL '" + std::string(text) + "': " + why);
+  return make_error(errc::make_error_code(errc::invalid_argument),
+                    "invalid URL '" + std::string(text) + "': " + why);
 }
 
 }  // namespace
@@ -55,7 +56,8 @@ Result<Url> parse_url(std::string_view text) {
   std::string_view rest = text.substr(scheme_end + 3);
   const auto authority_end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, authority_end);
-  std::string_view tail = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+  std::string_view tail =
+      authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
   if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
     url.userinfo = std::string(authority.substr(0, at));
     authority.remove_prefix(at + 1);

@@ -13,9 +13,9 @@
 namespace ecs {
 
 struct Url {
-  std::string scheme;    // lowercase, e.g. "https"
-  std::string userinfo;  // "user:password" (proxies), raw
-  std::string host;      // lowercase name or IP literal (IPv6 without brackets)
+  std::string scheme;      // lowercase, e.g. "https"
+  std::string userinfo;    // "user:password" (proxies), raw
+  std::string host;        // lowercase name or IP literal (IPv6 without brackets)
   std::uint16_t port = 0;  // explicit, or the scheme's default
   bool explicit_port = false;
   std::string path = "/";  // raw as given, never empty

@@ -10,10 +10,11 @@ namespace ecs::test {
 
 using tcp = asio::ip::tcp;
 
-TcpResponder::TcpResponder(std::string reply, When when)
+TcpResponder::TcpResponder(std::string reply, When when, Then then)
     : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
       reply_(std::move(reply)),
-      when_(when) {
+      when_(when),
+      then_(then) {
   port_ = acceptor_.local_endpoint().port();
   asio::co_spawn(io_, serve(), asio::detached);
   thread_ = std::thread([this] { io_.run(); });
@@ -40,6 +41,10 @@ asio::awaitable<void> TcpResponder::serve() {
                                       asio::redirect_error(asio::use_awaitable, ec));
     }
     co_await asio::async_write(*socket, asio::buffer(reply_), asio::redirect_error(asio::use_awaitable, ec));
+    if (then_ == Then::stay_open) {
+      silent.push_back(socket);
+      continue;
+    }
     socket->shutdown(tcp::socket::shutdown_both, ec);
   }
 }

@@ -15,8 +15,10 @@ namespace ecs::test {
 class TcpResponder {
  public:
   enum class When { after_request_headers, on_connect };
+  enum class Then { close, stay_open };
   // reply empty: accept and never answer (the connection stays open until destruction).
-  explicit TcpResponder(std::string reply, When when = When::after_request_headers);
+  // Then::stay_open: after the reply keep the connection open and silent (a stalled peer).
+  explicit TcpResponder(std::string reply, When when = When::after_request_headers, Then then = Then::close);
   ~TcpResponder();
   TcpResponder(const TcpResponder&) = delete;
   TcpResponder& operator=(const TcpResponder&) = delete;
@@ -30,6 +32,7 @@ class TcpResponder {
   asio::ip::tcp::acceptor acceptor_;
   std::string reply_;
   When when_;
+  Then then_;
   std::uint16_t port_ = 0;
   std::atomic<int> connections_{0};
   std::thread thread_;

@@ -2,10 +2,10 @@
 // query mode: canonical request, string to sign, signature and the signed request.
 #include <gtest/gtest.h>
 
+#include <simdjson.h>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <simdjson.h>
 #include <sstream>
 
 #include "aws/sigv4.h"

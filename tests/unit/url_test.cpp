@@ -28,7 +28,8 @@ TEST(Url, ParsesPartsAndDefaultsPorts) {
 }
 
 TEST(Url, RejectsMalformed) {
-  for (const char* bad : {"", "no-scheme", "http://", "http://h:0", "http://h:99999", "http://h:x", "http://[::1"}) {
+  for (const char* bad :
+       {"", "no-scheme", "http://", "http://h:0", "http://h:99999", "http://h:x", "http://[::1"}) {
     auto r = parse_url(bad);
     EXPECT_FALSE(r) << bad;
     if (!r) {
