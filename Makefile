@@ -36,6 +36,8 @@ help:
 	@echo "make build            build the static binary $(BUILD)/ecs-agent"
 	@echo "make image            build the FROM-scratch image $(IMAGE_TAG) and $(BUILD)/ecs-agent-image.tar"
 	@echo "make asan             build and run the tests under AddressSanitizer + UBSan"
+	@echo "make fuzz             build the libFuzzer targets and run each FUZZ_SECONDS (default 60)"
+	@echo "make bench            build and run the benchmarks (ratios against in-run baselines)"
 	@echo "make deps             install every dependency (idempotent)"
 	@echo "make format           clang-format the sources; make format-check only checks"
 	@echo "make bootstrap-image  make a local Debian bookworm base image (debootstrap, no registry)"
@@ -59,9 +61,10 @@ run: build
 	@echo "== ecs-agent --help"
 	@$(BUILD)/ecs-agent --help
 
-# `make test` is what CI runs (.ci/run): every test on the static build, then the sanitizer build.
+# `make test` is what CI runs (.ci/run): every test on the static build, the sanitizer build's
+# tests, then every fuzz target for FUZZ_SECONDS.
 .PHONY: test
-test: check asan
+test: check asan fuzz
 
 # ctest runs the unit, integration and real-dockerd tests; the Docker engine is started and
 # stopped by ctest fixtures (tests/docker/dockerd.sh).
@@ -75,6 +78,34 @@ asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 600 --label-exclude docker
+
+# libFuzzer targets (clang + ASan/UBSan), each run FUZZ_SECONDS from its committed seed corpus;
+# new inputs go to $(FUZZ_BUILD)/corpus, crashes to $(FUZZ_BUILD)/artifacts and fail the run.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz: deps
+	@$(call configure,$(FUZZ_BUILD),linux-fuzz,)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@for t in $(FUZZ_BUILD)/tests/fuzz/*_fuzz; do \
+	  name=$$(basename $$t _fuzz); log=$(FUZZ_BUILD)/$$name.log; \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$name $(FUZZ_BUILD)/artifacts; \
+	  echo "== $$name: $(FUZZ_SECONDS)s from tests/fuzz/corpus/$$name"; \
+	  if ! $$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	      -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$name- $(FUZZ_BUILD)/corpus/$$name tests/fuzz/corpus/$$name \
+	      >$$log 2>&1; then \
+	    tail -n 40 $$log; echo "$$name FAILED (log $$log, inputs in $(FUZZ_BUILD)/artifacts)"; exit 1; \
+	  fi; \
+	  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' $$log | tr '\n' ' '; echo; \
+	done
+
+# Benchmarks: a Release build (same toolchain) with the benchmark programs; each prints its
+# ratios against the baseline measured in the same run.
+BENCH_BUILD ?= build-bench
+.PHONY: bench
+bench: deps
+	@$(call configure,$(BENCH_BUILD),linux-static,-DECS_BUILD_BENCHMARKS=ON)
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target benchmarks
+	@for b in $(BENCH_BUILD)/tests/bench/*_bench; do echo "== $$(basename $$b)"; $$b --benchmark_min_time=0.5; done
 
 .PHONY: image
 image: build
@@ -104,4 +135,4 @@ format-check:
 
 .PHONY: clean
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BUILD)-docker
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD) $(BUILD)-docker

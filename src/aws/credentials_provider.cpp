@@ -58,6 +58,9 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   std::istringstream in{std::string(text.substr(0, 19))};
   in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
   if (in.fail()) return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits: it ends in 2262. Years outside 1970-2200 are
+  // not credentials' expirations anyway.
+  if (tm.tm_year < 70 || tm.tm_year > 300) return std::nullopt;
   std::string_view rest = text.substr(19);
   if (!rest.empty() && rest.front() == '.') {
     rest.remove_prefix(1);
@@ -74,17 +77,20 @@ asio::awaitable<Result<Credentials>> EnvironmentCredentialsProvider::retrieve() 
   c.session_token = getenv_string("AWS_SESSION_TOKEN");
   c.source = name();
   if (c.access_key_id.empty() && c.secret_access_key.empty()) {
-    co_return make_error(CredentialsErrc::not_found, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set");
+    co_return make_error(CredentialsErrc::not_found,
+                         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set");
   }
   if (c.access_key_id.empty() || c.secret_access_key.empty()) {
-    co_return make_error(CredentialsErrc::malformed,
-                         std::string(c.access_key_id.empty() ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY") +
-                             " is not set while the other is");
+    co_return make_error(
+        CredentialsErrc::malformed,
+        std::string(c.access_key_id.empty() ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY") +
+            " is not set while the other is");
   }
   co_return c;
 }
 
-SharedFileCredentialsProvider::SharedFileCredentialsProvider(std::string path, std::string profile, Clock& clock,
+SharedFileCredentialsProvider::SharedFileCredentialsProvider(std::string path, std::string profile,
+                                                             Clock& clock,
                                                              std::optional<std::chrono::seconds> lifetime)
     : path_(std::move(path)), profile_(std::move(profile)), clock_(clock), lifetime_(lifetime) {}
 
@@ -96,9 +102,18 @@ asio::awaitable<Result<Credentials>> SharedFileCredentialsProvider::retrieve() {
     }
     co_return make_error(CredentialsErrc::unavailable, text.error().message);
   }
-  Credentials c;
+  auto parsed = parse_credentials_file(*text, profile_, path_);
+  if (!parsed) co_return parsed.error();
+  Credentials c = std::move(*parsed);
   c.source = name();
-  std::istringstream in(*text);
+  if (lifetime_) c.expiration = clock_.wall_now() + *lifetime_;
+  co_return c;
+}
+
+Result<Credentials> parse_credentials_file(std::string_view text, const std::string& profile,
+                                           const std::string& path) {
+  Credentials c;
+  std::istringstream in{std::string(text)};
   std::string line;
   bool in_profile = false;
   bool found_profile = false;
@@ -106,7 +121,7 @@ asio::awaitable<Result<Credentials>> SharedFileCredentialsProvider::retrieve() {
     const std::string t = trim(line);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     if (t.front() == '[' && t.back() == ']') {
-      in_profile = trim(std::string_view(t).substr(1, t.size() - 2)) == profile_;
+      in_profile = trim(std::string_view(t).substr(1, t.size() - 2)) == profile;
       found_profile = found_profile || in_profile;
       continue;
     }
@@ -119,15 +134,13 @@ asio::awaitable<Result<Credentials>> SharedFileCredentialsProvider::retrieve() {
     if (key == "aws_secret_access_key") c.secret_access_key = value;
     if (key == "aws_session_token") c.session_token = value;
   }
-  if (!found_profile) {
-    co_return make_error(CredentialsErrc::not_found, "profile [" + profile_ + "] not in " + path_);
-  }
+  if (!found_profile)
+    return make_error(CredentialsErrc::not_found, "profile [" + profile + "] not in " + path);
   if (c.empty()) {
-    co_return make_error(CredentialsErrc::malformed,
-                         "profile [" + profile_ + "] in " + path_ + " lacks aws_access_key_id or aws_secret_access_key");
+    return make_error(CredentialsErrc::malformed, "profile [" + profile + "] in " + path +
+                                                      " lacks aws_access_key_id or aws_secret_access_key");
   }
-  if (lifetime_) c.expiration = clock_.wall_now() + *lifetime_;
-  co_return c;
+  return c;
 }
 
 Result<Credentials> parse_imds_credentials(std::string_view json) {
@@ -149,12 +162,14 @@ Result<Credentials> parse_imds_credentials(std::string_view json) {
   c.secret_access_key = field("SecretAccessKey");
   c.session_token = field("Token");
   c.source = "EC2 instance metadata";
-  if (c.empty()) return make_error(CredentialsErrc::malformed, "IMDS credentials lack AccessKeyId or SecretAccessKey");
+  if (c.empty())
+    return make_error(CredentialsErrc::malformed, "IMDS credentials lack AccessKeyId or SecretAccessKey");
   const std::string expiration = field("Expiration");
   if (!expiration.empty()) {
     c.expiration = parse_rfc3339(expiration);
     if (!c.expiration) {
-      return make_error(CredentialsErrc::malformed, "IMDS credentials Expiration '" + expiration + "' is not RFC 3339");
+      return make_error(CredentialsErrc::malformed,
+                        "IMDS credentials Expiration '" + expiration + "' is not RFC 3339");
     }
   }
   return c;
@@ -164,7 +179,8 @@ asio::awaitable<Result<Credentials>> ImdsCredentialsProvider::retrieve() {
   auto roles = co_await imds_.get("/latest/meta-data/iam/security-credentials/");
   if (!roles) {
     const bool absent = roles.error().code == ImdsErrc::disabled || roles.error().code == ImdsErrc::not_found;
-    co_return make_error(absent ? CredentialsErrc::not_found : CredentialsErrc::unavailable, roles.error().message);
+    co_return make_error(absent ? CredentialsErrc::not_found : CredentialsErrc::unavailable,
+                         roles.error().message);
   }
   const std::string role = trim(std::string_view(*roles).substr(0, roles->find('\n')));
   if (role.empty()) co_return make_error(CredentialsErrc::not_found, "no IAM role attached to the instance");
@@ -185,8 +201,8 @@ asio::awaitable<Result<Credentials>> ChainCredentialsProvider::retrieve() {
   co_return make_error(CredentialsErrc::no_provider, "no AWS credentials found (" + tried + ")");
 }
 
-CachingCredentialsProvider::CachingCredentialsProvider(std::shared_ptr<CredentialsProvider> inner, Clock& clock,
-                                                       std::chrono::seconds max_refresh_ahead)
+CachingCredentialsProvider::CachingCredentialsProvider(std::shared_ptr<CredentialsProvider> inner,
+                                                       Clock& clock, std::chrono::seconds max_refresh_ahead)
     : inner_(std::move(inner)), clock_(clock), max_refresh_ahead_(max_refresh_ahead) {}
 
 bool CachingCredentialsProvider::fresh() const {

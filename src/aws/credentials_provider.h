@@ -111,6 +111,10 @@ class CachingCredentialsProvider : public CredentialsProvider {
   int refreshes_ = 0;
 };
 
+// Parses an AWS INI credentials file's [profile] section (aws_access_key_id,
+// aws_secret_access_key, aws_session_token); not_found if the profile is absent.
+Result<Credentials> parse_credentials_file(std::string_view text, const std::string& profile,
+                                           const std::string& path_for_messages);
 // Parses IMDS's credentials document ({"Code":"Success","AccessKeyId":...,"Expiration":...}).
 Result<Credentials> parse_imds_credentials(std::string_view json);
 // Parses an RFC 3339 UTC time such as 2030-01-01T00:00:00Z (fractions allowed).

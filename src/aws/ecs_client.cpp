@@ -70,7 +70,8 @@ Result<simdjson::dom::element> parse_object(simdjson::dom::parser& parser, std::
     return make_error(EcsErrc::malformed_response, std::string(what) + ": response body is not valid JSON");
   }
   if (!doc.is_object()) {
-    return make_error(EcsErrc::malformed_response, std::string(what) + ": response body is not a JSON object");
+    return make_error(EcsErrc::malformed_response,
+                      std::string(what) + ": response body is not a JSON object");
   }
   return doc;
 }
@@ -106,9 +107,11 @@ bool is_retryable(const Error& error) {
   return false;
 }
 
-Result<std::string> EcsClientOptions::resolve_endpoint(const std::string& region, const std::string& backend_host) {
+Result<std::string> EcsClientOptions::resolve_endpoint(const std::string& region,
+                                                       const std::string& backend_host) {
   if (!backend_host.empty()) {
-    const std::string url = backend_host.find("://") == std::string::npos ? "https://" + backend_host : backend_host;
+    const std::string url =
+        backend_host.find("://") == std::string::npos ? "https://" + backend_host : backend_host;
     auto parsed = parse_url(url);
     if (!parsed || (parsed->scheme != "https" && parsed->scheme != "http")) {
       return make_error(errc::make_error_code(errc::invalid_argument),
@@ -161,7 +164,8 @@ std::string encode_register_request(const RegisterRequest& r) {
   w.end_array();
   if (!r.tags.empty()) {
     w.key("tags").begin_array();
-    for (const auto& [k, v] : r.tags) w.begin_object().key("key").string(k).key("value").string(v).end_object();
+    for (const auto& [k, v] : r.tags)
+      w.begin_object().key("key").string(k).key("value").string(v).end_object();
     w.end_array();
   }
   w.end_object();
@@ -208,7 +212,8 @@ std::string encode_task_state_change(const TaskStateChange& c) {
   return out;
 }
 
-std::string encode_discover_poll_endpoint(const std::string& cluster, const std::string& container_instance_arn) {
+std::string encode_discover_poll_endpoint(const std::string& cluster,
+                                          const std::string& container_instance_arn) {
   std::string out;
   JsonWriter w(out);
   // zoneId is always present and empty for the ACS lookup.
@@ -236,7 +241,8 @@ Result<PollEndpoints> parse_discover_poll_endpoint_response(std::string_view bod
   if (value.get(endpoint) != simdjson::SUCCESS) {
     return make_error(EcsErrc::malformed_response, "DiscoverPollEndpoint: endpoint is not a string");
   }
-  if (endpoint.empty()) return make_error(EcsErrc::empty_endpoint, "DiscoverPollEndpoint: empty endpoint returned");
+  if (endpoint.empty())
+    return make_error(EcsErrc::empty_endpoint, "DiscoverPollEndpoint: empty endpoint returned");
   auto url = parse_url(endpoint);
   if (!url) return make_error(EcsErrc::malformed_response, "DiscoverPollEndpoint: " + url.error().message);
   e.endpoint = std::string(endpoint);
@@ -251,7 +257,8 @@ Result<std::string> parse_register_response(std::string_view body) {
   if (!doc) return doc.error();
   std::string_view arn;
   if ((*doc)["containerInstance"]["containerInstanceArn"].get(arn) != simdjson::SUCCESS || arn.empty()) {
-    return make_error(EcsErrc::malformed_response, "RegisterContainerInstance: no containerInstance.containerInstanceArn");
+    return make_error(EcsErrc::malformed_response,
+                      "RegisterContainerInstance: no containerInstance.containerInstanceArn");
   }
   return std::string(arn);
 }
@@ -262,7 +269,8 @@ Error decode_api_error(std::string_view operation, const HttpResponse& response)
   if (auto header = response.header("X-Amzn-ErrorType")) type = header->substr(0, header->find(':'));
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (parser.parse(response.body.data(), response.body.size()).get(doc) == simdjson::SUCCESS && doc.is_object()) {
+  if (parser.parse(response.body.data(), response.body.size()).get(doc) == simdjson::SUCCESS &&
+      doc.is_object()) {
     if (type.empty()) {
       type = optional_string(doc, "__type");
       if (const auto hash = type.rfind('#'); hash != std::string::npos) type.erase(0, hash + 1);
@@ -278,8 +286,9 @@ Error decode_api_error(std::string_view operation, const HttpResponse& response)
   return make_error(classify_type(type), op + ": " + type + ": " + (message.empty() ? "null" : message));
 }
 
-EcsClient::EcsClient(const HttpClient& http, WorkerPool& pool, std::shared_ptr<CredentialsProvider> credentials,
-                     EcsClientOptions options, Clock& clock, Jitter& jitter)
+EcsClient::EcsClient(const HttpClient& http, WorkerPool& pool,
+                     std::shared_ptr<CredentialsProvider> credentials, EcsClientOptions options, Clock& clock,
+                     Jitter& jitter)
     : http_(http),
       pool_(pool),
       credentials_(std::move(credentials)),
@@ -339,8 +348,9 @@ asio::awaitable<Result<HttpResponse>> EcsClient::call(const std::string& operati
     }
     if (!is_retryable(last.error()) || attempt == options_.max_attempts) break;
     const auto delay = backoff.next();
-    log::warn("ECS API call failed; retrying",
-              {{"operation", operation}, {"error", last.error().message}, {"retryIn", std::to_string(delay.count() / 1000000) + "ms"}});
+    log::warn("ECS API call failed; retrying", {{"operation", operation},
+                                                {"error", last.error().message},
+                                                {"retryIn", std::to_string(delay.count() / 1000000) + "ms"}});
     co_await clock_.sleep(delay);
   }
   co_return last.error();
@@ -358,8 +368,8 @@ asio::awaitable<Result<void>> EcsClient::submit_task_state_change(const TaskStat
   co_return Result<void>();
 }
 
-asio::awaitable<Result<std::string>> EcsClient::discover_poll_endpoint(const std::string& cluster,
-                                                                       const std::string& container_instance_arn) {
+asio::awaitable<Result<std::string>> EcsClient::discover_poll_endpoint(
+    const std::string& cluster, const std::string& container_instance_arn) {
   for (;;) {
     auto cached = poll_cache_.find(container_instance_arn);
     if (cached != poll_cache_.end() && clock_.now() - cached->second.fetched < options_.poll_endpoint_ttl) {
@@ -369,14 +379,16 @@ asio::awaitable<Result<std::string>> EcsClient::discover_poll_endpoint(const std
     if (in_flight == poll_in_flight_.end()) break;
     auto event = in_flight->second;  // another caller is asking: wait for its answer, then look again
     co_await event->wait();
-    if (poll_cache_.count(container_instance_arn) == 0 && poll_in_flight_.count(container_instance_arn) == 0) {
+    if (poll_cache_.count(container_instance_arn) == 0 &&
+        poll_in_flight_.count(container_instance_arn) == 0) {
       break;  // it failed with nothing cached: try ourselves
     }
   }
   auto event = std::make_shared<AsyncEvent>(co_await asio::this_coro::executor);
   poll_in_flight_[container_instance_arn] = event;
   Result<std::string> result = make_error(EcsErrc::unknown_api_error, "unset");
-  auto response = co_await call("DiscoverPollEndpoint", encode_discover_poll_endpoint(cluster, container_instance_arn));
+  auto response =
+      co_await call("DiscoverPollEndpoint", encode_discover_poll_endpoint(cluster, container_instance_arn));
   Result<PollEndpoints> endpoints = response ? parse_discover_poll_endpoint_response(response->body)
                                              : Result<PollEndpoints>(response.error());
   if (endpoints) {

@@ -113,7 +113,8 @@ struct PollEndpoints {
 // The pure parts, also driven by the fuzz target.
 std::string encode_register_request(const RegisterRequest& request);
 std::string encode_task_state_change(const TaskStateChange& change);
-std::string encode_discover_poll_endpoint(const std::string& cluster, const std::string& container_instance_arn);
+std::string encode_discover_poll_endpoint(const std::string& cluster,
+                                          const std::string& container_instance_arn);
 Result<PollEndpoints> parse_discover_poll_endpoint_response(std::string_view body);
 Result<std::string> parse_register_response(std::string_view body);  // the container instance ARN
 // The error a non-2xx (or otherwise unusable) response stands for.

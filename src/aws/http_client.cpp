@@ -193,10 +193,11 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request, const std::
   const CURLcode rc = curl_easy_perform(h);
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) {
-    const std::string where = request.method + " " + parsed->scheme + "://" + parsed->authority() + parsed->path;
+    const std::string where =
+        request.method + " " + parsed->scheme + "://" + parsed->authority() + parsed->path;
     if (transfer.too_large) {
-      return make_error(HttpErrc::response_too_large, where + ": response over " +
-                                                          std::to_string(options_.max_response_bytes) + " bytes");
+      return make_error(HttpErrc::response_too_large,
+                        where + ": response over " + std::to_string(options_.max_response_bytes) + " bytes");
     }
     const HttpErrc kind = classify(rc);
     std::string detail = error_text[0] != '\0' ? error_text : curl_easy_strerror(rc);

@@ -54,7 +54,8 @@ Result<ImdsOptions> ImdsOptions::from_environment() {
   return o;
 }
 
-ImdsClient::ImdsClient(const HttpClient& http, WorkerPool& pool, ImdsOptions options, Clock& clock, Jitter& jitter)
+ImdsClient::ImdsClient(const HttpClient& http, WorkerPool& pool, ImdsOptions options, Clock& clock,
+                       Jitter& jitter)
     : http_(http), pool_(pool), options_(std::move(options)), clock_(clock), jitter_(jitter) {}
 
 asio::awaitable<Result<HttpResponse>> ImdsClient::send(const HttpRequest& original) {
@@ -88,14 +89,16 @@ asio::awaitable<Result<std::optional<std::string>>> ImdsClient::token() {
     co_return token_;
   }
   if (res->status == 400) {
-    co_return make_error(ImdsErrc::token_refused, "IMDS: " + options_.endpoint + "/latest/api/token answered 400");
+    co_return make_error(ImdsErrc::token_refused,
+                         "IMDS: " + options_.endpoint + "/latest/api/token answered 400");
   }
   // 403, 404, 405 (IMDSv2 not available) and anything else: IMDSv1.
   co_return std::optional<std::string>();
 }
 
 asio::awaitable<Result<std::string>> ImdsClient::get(const std::string& path) {
-  if (options_.disabled) co_return make_error(ImdsErrc::disabled, "IMDS disabled by AWS_EC2_METADATA_DISABLED");
+  if (options_.disabled)
+    co_return make_error(ImdsErrc::disabled, "IMDS disabled by AWS_EC2_METADATA_DISABLED");
   for (int pass = 0; pass < 2; ++pass) {
     auto tok = co_await token();
     if (!tok) co_return tok.error();
@@ -112,7 +115,8 @@ asio::awaitable<Result<std::string>> ImdsClient::get(const std::string& path) {
       continue;
     }
     if (res->status == 404) co_return make_error(ImdsErrc::not_found, "IMDS GET " + path + ": 404");
-    co_return make_error(ImdsErrc::bad_status, "IMDS GET " + path + ": status " + std::to_string(res->status));
+    co_return make_error(ImdsErrc::bad_status,
+                         "IMDS GET " + path + ": status " + std::to_string(res->status));
   }
   co_return make_error(ImdsErrc::bad_status, "IMDS GET " + path + ": 401 with a new token");
 }

@@ -30,14 +30,15 @@ std::optional<std::chrono::system_clock::time_point> parse_amz_date(const std::s
   std::tm tm{};
   std::istringstream in(s);
   in >> std::get_time(&tm, "%Y%m%dT%H%M%SZ");
-  if (in.fail() || s.size() != 16) return std::nullopt;
+  if (in.fail() || s.size() != 16 || tm.tm_year < 70 || tm.tm_year > 300) return std::nullopt;
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
 }  // namespace
 
 Result<VerifiedSigner> verify_signature(const ReceivedRequest& request, const SecretLookup& secret_for,
-                                        std::chrono::system_clock::time_point now, std::chrono::minutes max_skew) {
+                                        std::chrono::system_clock::time_point now,
+                                        std::chrono::minutes max_skew) {
   const auto authorization = header(request.headers, "authorization");
   if (!authorization) return denied("no Authorization header");
   const std::string prefix = "AWS4-HMAC-SHA256 ";

@@ -109,13 +109,20 @@ double RandomJitter::uniform() {
 
 ExponentialBackoff::ExponentialBackoff(std::chrono::nanoseconds min, std::chrono::nanoseconds max,
                                        double jitter_fraction, double multiplier, Jitter& jitter)
-    : min_(min), max_(max), current_(min), jitter_fraction_(jitter_fraction), multiplier_(multiplier), jitter_(jitter) {}
+    : min_(min),
+      max_(max),
+      current_(min),
+      jitter_fraction_(jitter_fraction),
+      multiplier_(multiplier),
+      jitter_(jitter) {}
 
 std::chrono::nanoseconds ExponentialBackoff::next() {
   const std::chrono::nanoseconds ret = current_;
-  const auto grown = std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(current_.count()) * multiplier_));
+  const auto grown = std::chrono::nanoseconds(
+      static_cast<std::int64_t>(static_cast<double>(current_.count()) * multiplier_));
   current_ = std::min(max_, grown);
-  const auto jitter_max = std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(ret.count()) * jitter_fraction_));
+  const auto jitter_max = std::chrono::nanoseconds(
+      static_cast<std::int64_t>(static_cast<double>(ret.count()) * jitter_fraction_));
   return jitter_.add(ret, jitter_max);
 }
 

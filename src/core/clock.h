@@ -35,7 +35,7 @@ class StopSource {
 
 class StopToken {
  public:
-  StopToken() = default;  // never stops
+  StopToken() = default;                                          // never stops
   StopToken(const StopSource& source) : state_(source.state_) {}  // NOLINT(google-explicit-constructor)
   bool stopped() const;
   std::size_t on_stop(std::function<void()> fn) const;

@@ -103,13 +103,20 @@ class FileSink : public Sink {
 }  // namespace
 
 bool parse_level(std::string_view t, Level& out) {
-  if (t == "debug") out = Level::debug;
-  else if (t == "info") out = Level::info;
-  else if (t == "warn") out = Level::warn;
-  else if (t == "error") out = Level::error;
-  else if (t == "crit" || t == "critical") out = Level::critical;
-  else if (t == "none" || t == "off") out = Level::off;
-  else return false;
+  if (t == "debug")
+    out = Level::debug;
+  else if (t == "info")
+    out = Level::info;
+  else if (t == "warn")
+    out = Level::warn;
+  else if (t == "error")
+    out = Level::error;
+  else if (t == "crit" || t == "critical")
+    out = Level::critical;
+  else if (t == "none" || t == "off")
+    out = Level::off;
+  else
+    return false;
   return true;
 }
 
@@ -196,8 +203,8 @@ void configure(Config config) {
 
 Level current_level() { return static_cast<Level>(g_level.load(std::memory_order_relaxed)); }
 
-void write(Level level, std::string_view message, std::vector<Field> fields, std::source_location where) {
-  std::string_view file = where.file_name();
+void write(Level level, std::string_view message, std::vector<Field> fields, Where where) {
+  std::string_view file = where.file;
   if (const auto slash = file.rfind('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
   const Record record{level, std::chrono::system_clock::now(), message, file, &fields};
   State& s = state();

@@ -9,7 +9,6 @@
 #include <initializer_list>
 #include <memory>
 #include <mutex>
-#include <source_location>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +16,13 @@
 namespace ecs::log {
 
 enum class Level { debug = 0, info, warn, error, critical, off };
+
+// Where a log call was made. (std::source_location is missing from clang 14 with libstdc++ 12;
+// the builtins below exist in GCC, clang and MSVC.)
+struct Where {
+  const char* file;
+  static constexpr Where here(const char* file = __builtin_FILE()) { return Where{file}; }
+};
 enum class Format { logfmt, json };
 
 struct Field {
@@ -70,7 +76,7 @@ struct Config {
 void configure(Config config);
 Level current_level();
 
-void write(Level level, std::string_view message, std::vector<Field> fields, std::source_location where);
+void write(Level level, std::string_view message, std::vector<Field> fields, Where where);
 
 // Adds a sink for the lifetime of the object (tests capture everything logged meanwhile).
 class ScopedCapture {
@@ -84,24 +90,19 @@ class ScopedCapture {
   Config previous_;
 };
 
-inline void debug(std::string_view m, std::vector<Field> f = {},
-                  std::source_location w = std::source_location::current()) {
+inline void debug(std::string_view m, std::vector<Field> f = {}, Where w = Where::here()) {
   if (current_level() <= Level::debug) write(Level::debug, m, std::move(f), w);
 }
-inline void info(std::string_view m, std::vector<Field> f = {},
-                 std::source_location w = std::source_location::current()) {
+inline void info(std::string_view m, std::vector<Field> f = {}, Where w = Where::here()) {
   if (current_level() <= Level::info) write(Level::info, m, std::move(f), w);
 }
-inline void warn(std::string_view m, std::vector<Field> f = {},
-                 std::source_location w = std::source_location::current()) {
+inline void warn(std::string_view m, std::vector<Field> f = {}, Where w = Where::here()) {
   if (current_level() <= Level::warn) write(Level::warn, m, std::move(f), w);
 }
-inline void error(std::string_view m, std::vector<Field> f = {},
-                  std::source_location w = std::source_location::current()) {
+inline void error(std::string_view m, std::vector<Field> f = {}, Where w = Where::here()) {
   if (current_level() <= Level::error) write(Level::error, m, std::move(f), w);
 }
-inline void critical(std::string_view m, std::vector<Field> f = {},
-                     std::source_location w = std::source_location::current()) {
+inline void critical(std::string_view m, std::vector<Field> f = {}, Where w = Where::here()) {
   if (current_level() <= Level::critical) write(Level::critical, m, std::move(f), w);
 }
 

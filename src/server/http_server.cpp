@@ -47,8 +47,8 @@ Result<std::shared_ptr<HttpServer>> HttpServer::start(asio::any_io_executor exec
   boost::system::error_code ec;
   const auto ip = asio::ip::make_address(address.host, ec);
   if (ec) {
-    return make_error(ec, "cannot listen on " + address.to_string() + ": '" + address.host +
-                              "' is not an IP address");
+    return make_error(
+        ec, "cannot listen on " + address.to_string() + ": '" + address.host + "' is not an IP address");
   }
   const tcp::endpoint endpoint(ip, address.port);
   server->acceptor_.open(endpoint.protocol(), ec);
@@ -90,6 +90,7 @@ asio::awaitable<void> HttpServer::accept_loop() {
 
 asio::awaitable<void> HttpServer::serve_connection(std::shared_ptr<HttpServer> self, tcp::socket socket) {
   boost::system::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);  // small responses and frames go out at once
   const auto remote = socket.remote_endpoint(ec);
   Peer peer{ec ? std::string("unknown") : remote.address().to_string() + ":" + std::to_string(remote.port())};
   if (options_.tls) {
@@ -122,7 +123,8 @@ asio::awaitable<void> HttpServer::serve(std::shared_ptr<HttpServer> self, Stream
     if (ec) {
       if (ec == http::error::header_limit || ec == http::error::body_limit) {
         Request dummy;
-        Response res = make_response(dummy, http::status::payload_too_large, "{\"message\":\"request too large\"}");
+        Response res =
+            make_response(dummy, http::status::payload_too_large, "{\"message\":\"request too large\"}");
         res.keep_alive(false);
         lowest(stream).expires_after(options_.write_timeout);
         co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
@@ -149,7 +151,8 @@ asio::awaitable<void> HttpServer::serve(std::shared_ptr<HttpServer> self, Stream
       response = co_await handler_(request, peer);
     } catch (const std::exception& e) {
       log::error("HTTP handler failed", {{"target", std::string(request.target())}, {"error", e.what()}});
-      response = make_response(request, http::status::internal_server_error, "{\"message\":\"internal error\"}");
+      response =
+          make_response(request, http::status::internal_server_error, "{\"message\":\"internal error\"}");
     }
     lowest(stream).expires_after(options_.write_timeout);
     co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));

@@ -31,9 +31,10 @@ struct Peer {
 
 using Handler = std::function<asio::awaitable<Response>(Request& request, const Peer& peer)>;
 // Takes over a connection whose request is a websocket upgrade (the request is not answered).
-using TlsUpgradeHandler = std::function<asio::awaitable<void>(TlsStream stream, Request request, Peer peer)>;
+using TlsUpgradeHandler =
+    std::function<asio::awaitable<void>(TlsStream stream, Request request, const Peer& peer)>;
 using PlainUpgradeHandler =
-    std::function<asio::awaitable<void>(boost::beast::tcp_stream stream, Request request, Peer peer)>;
+    std::function<asio::awaitable<void>(boost::beast::tcp_stream stream, Request request, const Peer& peer)>;
 
 struct HttpServerOptions {
   std::shared_ptr<const tls::Context> tls;  // null: plain HTTP

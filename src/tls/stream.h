@@ -3,6 +3,10 @@
 // under beast::http and beast::websocket::stream (client and server role, with websocket
 // teardown). All TLS logic is in tls::Engine; this header only moves bytes.
 //
+// Constructed without a context, the stream passes bytes through unencrypted: plain ws:// and
+// http:// endpoints (which the reference agent also accepts) then use the same stream type, so
+// the websocket client is instantiated once.
+//
 // Typical client use:
 //   tls::Stream<beast::tcp_stream> s(beast::tcp_stream(executor), context);
 //   s.set_server_name("ecs.us-west-2.amazonaws.com");   // SNI + verified name: host only
@@ -35,7 +39,8 @@ class Stream {
 
   template <class Arg>
   Stream(Arg&& next, std::shared_ptr<const Context> context)
-      : next_(std::forward<Arg>(next)), engine_(std::make_unique<Engine>(std::move(context))) {}
+      : next_(std::forward<Arg>(next)),
+        engine_(context ? std::make_unique<Engine>(std::move(context)) : nullptr) {}
 
   Stream(Stream&&) = default;
   Stream& operator=(Stream&&) = default;
@@ -44,9 +49,12 @@ class Stream {
   NextLayer& next_layer() noexcept { return next_; }
   const NextLayer& next_layer() const noexcept { return next_; }
 
+  bool encrypted() const { return engine_ != nullptr; }
   // Client only: the server's host name (SNI and verification). Never "host:port".
-  error_code set_server_name(const std::string& host) { return engine_->set_server_name(host); }
-  bool handshake_done() const { return engine_->handshake_done(); }
+  error_code set_server_name(const std::string& host) {
+    return engine_ ? engine_->set_server_name(host) : error_code();
+  }
+  bool handshake_done() const { return !engine_ || engine_->handshake_done(); }
 
   // ---- asynchronous ---------------------------------------------------------------------
   template <class Token>
@@ -77,11 +85,12 @@ class Stream {
   }
 
   // ---- synchronous ----------------------------------------------------------------------
-  void handshake(boost::system::error_code& ec) { ec = drive_sync(Kind::handshake); }
-  void shutdown(boost::system::error_code& ec) { ec = drive_sync(Kind::shutdown); }
+  void handshake(boost::system::error_code& ec) { ec = engine_ ? drive_sync(Kind::handshake) : error_code(); }
+  void shutdown(boost::system::error_code& ec) { ec = engine_ ? drive_sync(Kind::shutdown) : error_code(); }
 
   template <class MutableBuffers>
   std::size_t read_some(const MutableBuffers& buffers, boost::system::error_code& ec) {
+    if (!engine_) return next_.read_some(buffers, ec);
     const boost::asio::mutable_buffer b = first_buffer(buffers);
     for (;;) {
       const Engine::Step step = engine_->read(b.data(), b.size());
@@ -103,6 +112,7 @@ class Stream {
 
   template <class ConstBuffers>
   std::size_t write_some(const ConstBuffers& buffers, boost::system::error_code& ec) {
+    if (!engine_) return next_.write_some(buffers, ec);
     const boost::asio::const_buffer b = linearize(buffers);
     const Engine::Step step = engine_->write(b.data(), b.size());
     ec = step.ec;
@@ -165,6 +175,12 @@ class Stream {
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
       BOOST_ASIO_CORO_REENTER(coro) {
+        if (!s->engine_) {
+          // Plaintext: nothing to negotiate; complete through the executor, never inline.
+          BOOST_ASIO_CORO_YIELD boost::asio::post(s->next_.get_executor(), std::move(self));
+          self.complete(ec);
+          return;
+        }
         for (;;) {
           {
             const Engine::Step step =
@@ -210,6 +226,11 @@ class Stream {
     template <class Self>
     void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
       BOOST_ASIO_CORO_REENTER(coro) {
+        if (!s->engine_) {
+          BOOST_ASIO_CORO_YIELD s->next_.async_read_some(buffer, std::move(self));
+          self.complete(ec, n);
+          return;
+        }
         for (;;) {
           {
             const Engine::Step step = s->engine_->read(buffer.data(), buffer.size());
@@ -246,8 +267,13 @@ class Stream {
     boost::asio::coroutine coro{};
 
     template <class Self>
-    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t = 0) {
+    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
       BOOST_ASIO_CORO_REENTER(coro) {
+        if (!s->engine_) {
+          BOOST_ASIO_CORO_YIELD s->next_.async_write_some(data, std::move(self));
+          self.complete(ec, n);
+          return;
+        }
         {
           const Engine::Step step = s->engine_->write(data.data(), data.size());
           ec = step.ec;

@@ -41,7 +41,8 @@ asio::awaitable<void> pump(std::shared_ptr<tcp::socket> from, std::shared_ptr<tc
   char buf[16384];
   boost::system::error_code ec;
   for (;;) {
-    std::size_t n = co_await from->async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t n =
+        co_await from->async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
     co_await asio::async_write(*to, asio::buffer(buf, n), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
@@ -55,8 +56,8 @@ asio::awaitable<void> ConnectProxy::tunnel(tcp::socket client_socket) {
   auto client = std::make_shared<tcp::socket>(std::move(client_socket));
   boost::system::error_code ec;
   asio::streambuf head;
-  const std::size_t n =
-      co_await asio::async_read_until(*client, head, "\r\n\r\n", asio::redirect_error(asio::use_awaitable, ec));
+  const std::size_t n = co_await asio::async_read_until(*client, head, "\r\n\r\n",
+                                                        asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
   std::string request(asio::buffers_begin(head.data()), asio::buffers_begin(head.data()) + n);
   head.consume(n);
@@ -83,7 +84,8 @@ asio::awaitable<void> ConnectProxy::tunnel(tcp::socket client_socket) {
                                asio::redirect_error(asio::use_awaitable, ec));
     co_return;
   }
-  co_await asio::async_write(*client, asio::buffer(std::string("HTTP/1.1 200 Connection established\r\n\r\n")),
+  co_await asio::async_write(*client,
+                             asio::buffer(std::string("HTTP/1.1 200 Connection established\r\n\r\n")),
                              asio::redirect_error(asio::use_awaitable, ec));
   if (head.size() > 0) {  // bytes the client sent right after the CONNECT
     co_await asio::async_write(*upstream, head.data(), asio::redirect_error(asio::use_awaitable, ec));

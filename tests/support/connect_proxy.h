@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/asio.h"
 #include <boost/asio/ip/tcp.hpp>
+#include "core/asio.h"
 
 namespace ecs::test {
 

@@ -8,9 +8,11 @@ namespace ecs::test {
 namespace http = server::http;
 
 FakeEcsApi::FakeEcsApi(ServerThread& servers, const TestCertificate& certificate) {
-  defaults_["DiscoverPollEndpoint"] = {200, R"({"endpoint":"https://acs.fake.test/","telemetryEndpoint":"https://tcs.fake.test/"})"};
+  defaults_["DiscoverPollEndpoint"] = {
+      200, R"({"endpoint":"https://acs.fake.test/","telemetryEndpoint":"https://tcs.fake.test/"})"};
   defaults_["RegisterContainerInstance"] = {
-      200, R"({"containerInstance":{"containerInstanceArn":"arn:aws:ecs:us-west-2:123456789012:container-instance/default/fake"}})"};
+      200,
+      R"({"containerInstance":{"containerInstanceArn":"arn:aws:ecs:us-west-2:123456789012:container-instance/default/fake"}})"};
   defaults_["SubmitTaskStateChange"] = {200, R"({"acknowledgment":"ok"})"};
   server::HttpServerOptions options;
   options.tls = *tls::Context::server(certificate.chain_pem, certificate.key_pem);
@@ -21,8 +23,10 @@ FakeEcsApi::FakeEcsApi(ServerThread& servers, const TestCertificate& certificate
         call.operation = target.substr(target.find('.') + 1);
         call.body = req.body();
         call.authorization = std::string(req["Authorization"]);
-        aws::ReceivedRequest received{std::string(req.method_string()), std::string(req.target()), {}, req.body()};
-        for (const auto& f : req) received.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        aws::ReceivedRequest received{
+            std::string(req.method_string()), std::string(req.target()), {}, req.body()};
+        for (const auto& f : req)
+          received.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
         auto verified = aws::verify_signature(
             received,
             [](const std::string& akid) -> std::optional<std::string> {

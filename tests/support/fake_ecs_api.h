@@ -21,7 +21,8 @@ class FakeEcsApi {
   struct Reply {
     unsigned status = 200;
     std::string body;
-    std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/x-amz-json-1.1"}};
+    std::vector<std::pair<std::string, std::string>> headers = {
+        {"Content-Type", "application/x-amz-json-1.1"}};
     std::chrono::milliseconds delay{0};
   };
   struct Call {
@@ -37,7 +38,9 @@ class FakeEcsApi {
 
   FakeEcsApi(ServerThread& servers, const TestCertificate& certificate);
   std::string endpoint() const { return "https://localhost:" + std::to_string(port_); }
-  static aws::Credentials credentials() { return {kAccessKeyId, kSecret, "fake-ecs-session-token", std::nullopt, "test"}; }
+  static aws::Credentials credentials() {
+    return {kAccessKeyId, kSecret, "fake-ecs-session-token", std::nullopt, "test"};
+  }
 
   void script(const std::string& operation, Reply reply);  // queued; used once each
   void set_default(const std::string& operation, Reply reply);

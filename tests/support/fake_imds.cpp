@@ -5,14 +5,17 @@ namespace ecs::test {
 namespace http = server::http;
 
 FakeImds::FakeImds(ServerThread& servers) {
-  port_ = servers.start_http([this](server::Request& req, const server::Peer&) -> asio::awaitable<server::Response> {
+  port_ = servers.start_http([this](server::Request& req,
+                                    const server::Peer&) -> asio::awaitable<server::Response> {
     std::lock_guard lock(mutex_);
     const std::string target(req.target());
     if (req.method() == http::verb::put && target == "/latest/api/token") {
       ++seen_.token_puts;
       seen_.last_ttl_header = std::string(req["X-aws-ec2-metadata-token-ttl-seconds"]);
-      if (b_.token_status != 200) co_return server::make_response(req, static_cast<http::status>(b_.token_status), "", "text/plain");
-      co_return server::make_response(req, http::status::ok, "token-" + std::to_string(++issued_), "text/plain");
+      if (b_.token_status != 200)
+        co_return server::make_response(req, static_cast<http::status>(b_.token_status), "", "text/plain");
+      co_return server::make_response(req, http::status::ok, "token-" + std::to_string(++issued_),
+                                      "text/plain");
     }
     ++seen_.gets;
     seen_.paths.push_back(target);
@@ -28,12 +31,13 @@ FakeImds::FakeImds(ServerThread& servers) {
     const std::string base = "/latest/meta-data/iam/security-credentials/";
     if (target == base) co_return server::make_response(req, http::status::ok, b_.role + "\n", "text/plain");
     if (target == base + b_.role) {
-      co_return server::make_response(
-          req, http::status::ok,
-          "{\"Code\":\"Success\",\"LastUpdated\":\"2024-01-01T00:00:00Z\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"" +
-              b_.access_key_id + "\",\"SecretAccessKey\":\"" + b_.secret_access_key + "\",\"Token\":\"" + b_.token +
-              "\",\"Expiration\":\"" + b_.expiration + "\"}",
-          "text/plain");
+      co_return server::make_response(req, http::status::ok,
+                                      "{\"Code\":\"Success\",\"LastUpdated\":\"2024-01-01T00:00:00Z\","
+                                      "\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"" +
+                                          b_.access_key_id + "\",\"SecretAccessKey\":\"" +
+                                          b_.secret_access_key + "\",\"Token\":\"" + b_.token +
+                                          "\",\"Expiration\":\"" + b_.expiration + "\"}",
+                                      "text/plain");
     }
     co_return server::make_response(req, http::status::not_found, "", "text/plain");
   });

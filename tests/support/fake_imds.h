@@ -13,7 +13,7 @@ namespace ecs::test {
 class FakeImds {
  public:
   struct Behaviour {
-    unsigned token_status = 200;  // answer to PUT /latest/api/token
+    unsigned token_status = 200;     // answer to PUT /latest/api/token
     bool reject_next_token = false;  // answer the next GET 401 (an expired token)
     std::string role = "ecs-instance-role";
     std::string access_key_id = "ASIAIMDSEXAMPLE";

@@ -44,9 +44,10 @@ TEST(EnvironmentCredentials, ReadsTheThreeVariables) {
 
 TEST(RotatingFileCredentials, ReadsTheProfileAndExpiresAfterAMinute) {
   test::TempDir dir;
-  std::ofstream(dir.file("credentials")) << "# written by the SSM agent\n[default]\naws_access_key_id = AKIAFILE\n"
-                                            "aws_secret_access_key = file-secret\naws_session_token=file-token\n\n"
-                                            "[other]\naws_access_key_id=AKIAOTHER\naws_secret_access_key=other-secret\n";
+  std::ofstream(dir.file("credentials"))
+      << "# written by the SSM agent\n[default]\naws_access_key_id = AKIAFILE\n"
+         "aws_secret_access_key = file-secret\naws_session_token=file-token\n\n"
+         "[other]\naws_access_key_id=AKIAOTHER\naws_secret_access_key=other-secret\n";
   ManualClock clock;
   SharedFileCredentialsProvider def(dir.file("credentials"), "default", clock);
   auto c = test::run(def.retrieve());
@@ -73,7 +74,8 @@ class ScriptedProvider : public CredentialsProvider {
     ++calls;
     if (hold) co_await clock_.sleep(1s);  // lets a second caller arrive meanwhile
     if (fail) co_return make_error(CredentialsErrc::unavailable, "scripted failure");
-    Credentials c{"AKIA" + std::to_string(calls), "secret-" + std::to_string(calls), "", std::nullopt, "scripted"};
+    Credentials c{"AKIA" + std::to_string(calls), "secret-" + std::to_string(calls), "", std::nullopt,
+                  "scripted"};
     if (lifetime) c.expiration = clock_.wall_now() + *lifetime;
     co_return c;
   }
@@ -108,10 +110,13 @@ TEST(CachingCredentials, ConcurrentCallersShareOneRefresh) {
   asio::io_context io;
   std::vector<std::string> got;
   for (int i = 0; i < 3; ++i) {
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      auto c = co_await cache.retrieve();
-      got.push_back(c ? c->access_key_id : c.error().message);
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          auto c = co_await cache.retrieve();
+          got.push_back(c ? c->access_key_id : c.error().message);
+        },
+        asio::detached);
   }
   io.run();
   EXPECT_EQ(inner->calls, 1);
@@ -144,9 +149,10 @@ TEST(CredentialsChain, OrderIsEnvironmentThenRotatingFileThenImds) {
   ImdsOptions io;
   io.endpoint = fake.endpoint();
   ImdsClient imds(http, pool, io, clock, jitter);
-  ChainCredentialsProvider chain({std::make_shared<EnvironmentCredentialsProvider>(),
-                                  std::make_shared<SharedFileCredentialsProvider>(dir.file("creds"), "default", clock),
-                                  std::make_shared<ImdsCredentialsProvider>(imds)});
+  ChainCredentialsProvider chain(
+      {std::make_shared<EnvironmentCredentialsProvider>(),
+       std::make_shared<SharedFileCredentialsProvider>(dir.file("creds"), "default", clock),
+       std::make_shared<ImdsCredentialsProvider>(imds)});
   EXPECT_EQ(test::run(chain.retrieve())->source, "EC2 instance metadata");
   std::ofstream(dir.file("creds")) << "[default]\naws_access_key_id=AKIAFILE\naws_secret_access_key=s\n";
   EXPECT_EQ(test::run(chain.retrieve())->access_key_id, "AKIAFILE");
@@ -158,8 +164,9 @@ TEST(CredentialsChain, OrderIsEnvironmentThenRotatingFileThenImds) {
 TEST(CredentialsChain, NothingAnywhereIsOneErrorNamingEverySource) {
   CleanEnv clean;
   ManualClock clock;
-  ChainCredentialsProvider chain({std::make_shared<EnvironmentCredentialsProvider>(),
-                                  std::make_shared<SharedFileCredentialsProvider>("/nonexistent/creds", "default", clock)});
+  ChainCredentialsProvider chain(
+      {std::make_shared<EnvironmentCredentialsProvider>(),
+       std::make_shared<SharedFileCredentialsProvider>("/nonexistent/creds", "default", clock)});
   auto r = test::run(chain.retrieve());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, CredentialsErrc::no_provider);

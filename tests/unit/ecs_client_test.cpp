@@ -44,8 +44,9 @@ class EcsClientTest : public ::testing::Test {
     options_.attempt_timeout = 5s;
   }
   EcsClient client() {
-    return EcsClient(*http_, pool_, std::make_shared<StaticCredentialsProvider>(test::FakeEcsApi::credentials()),
-                     options_, clock_, jitter_);
+    return EcsClient(*http_, pool_,
+                     std::make_shared<StaticCredentialsProvider>(test::FakeEcsApi::credentials()), options_,
+                     clock_, jitter_);
   }
 
   test::TestCa ca_;
@@ -68,7 +69,8 @@ TEST_F(EcsClientTest, DiscoverPollEndpointRequestIsSignedAwsJson) {
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].operation, "DiscoverPollEndpoint");
   EXPECT_TRUE(calls[0].signature_ok) << calls[0].signature_error;
-  EXPECT_EQ(calls[0].body, std::string(R"({"cluster":"default","containerInstance":")") + kArn + R"(","zoneId":""})");
+  EXPECT_EQ(calls[0].body,
+            std::string(R"({"cluster":"default","containerInstance":")") + kArn + R"(","zoneId":""})");
   EXPECT_NE(calls[0].authorization.find("/us-west-2/ecs/aws4_request"), std::string::npos);
   EXPECT_NE(calls[0].authorization.find("x-amz-security-token"), std::string::npos);
 }
@@ -100,15 +102,20 @@ TEST_F(EcsClientTest, ExpiredEntryIsUsedWhenTheCallFails) {
 
 TEST_F(EcsClientTest, ConcurrentCallersMakeOneCall) {
   auto c = client();
-  api_.script("DiscoverPollEndpoint", {200, R"({"endpoint":"https://acs.fake.test/"})",
-                                       {{"Content-Type", "application/x-amz-json-1.1"}}, 300ms});
+  api_.script("DiscoverPollEndpoint", {200,
+                                       R"({"endpoint":"https://acs.fake.test/"})",
+                                       {{"Content-Type", "application/x-amz-json-1.1"}},
+                                       300ms});
   asio::io_context io;
   std::vector<std::string> got;
   for (int i = 0; i < 2; ++i) {
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      auto r = co_await c.discover_poll_endpoint("default", kArn);
-      got.push_back(r ? *r : r.error().message);
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          auto r = co_await c.discover_poll_endpoint("default", kArn);
+          got.push_back(r ? *r : r.error().message);
+        },
+        asio::detached);
   }
   io.run();
   EXPECT_EQ(got, (std::vector<std::string>{"https://acs.fake.test/", "https://acs.fake.test/"}));
@@ -128,7 +135,8 @@ TEST_F(EcsClientTest, EmptyOrMissingEndpointIsAnError) {
 TEST_F(EcsClientTest, ApiErrorsAreTypedFromHeaderOrBody) {
   auto c = client();
   api_.script("RegisterContainerInstance",
-              {400, R"({"message":"Cluster not found."})",
+              {400,
+               R"({"message":"Cluster not found."})",
                {{"X-Amzn-ErrorType", "ClientException:http://internal.amazon.com/coral/"},
                 {"Content-Type", "application/x-amz-json-1.1"}}});
   auto r1 = test::run(c.register_container_instance(register_request("missing")));
@@ -157,10 +165,13 @@ TEST_F(EcsClientTest, ThrottlingAndServerErrorsAreRetriedWithBackoff) {
 TEST_F(EcsClientTest, MalformedTruncatedAndWrongTypeResponsesAreTypedErrors) {
   auto c = client();
   api_.script("RegisterContainerInstance", {200, R"({"containerInstance":{"containerInstanceArn":)"});
-  EXPECT_EQ(test::run(c.register_container_instance(register_request("x"))).error().code, EcsErrc::malformed_response);
+  EXPECT_EQ(test::run(c.register_container_instance(register_request("x"))).error().code,
+            EcsErrc::malformed_response);
   api_.script("RegisterContainerInstance", {200, R"({"containerInstance":{}})"});
-  EXPECT_EQ(test::run(c.register_container_instance(register_request("x"))).error().code, EcsErrc::malformed_response);
-  api_.script("RegisterContainerInstance", {200, "<html>captive portal</html>", {{"Content-Type", "text/html"}}});
+  EXPECT_EQ(test::run(c.register_container_instance(register_request("x"))).error().code,
+            EcsErrc::malformed_response);
+  api_.script("RegisterContainerInstance",
+              {200, "<html>captive portal</html>", {{"Content-Type", "text/html"}}});
   auto wrong = test::run(c.register_container_instance(register_request("x")));
   EXPECT_EQ(wrong.error().code, EcsErrc::malformed_response);
   EXPECT_NE(wrong.error().message.find("text/html"), std::string::npos);
@@ -188,17 +199,19 @@ TEST_F(EcsClientTest, RegisterAndSubmitBodies) {
   auto arn = test::run(c.register_container_instance(req));
   ASSERT_TRUE(arn) << arn.error().message;
   EXPECT_EQ(*arn, "arn:aws:ecs:us-west-2:123456789012:container-instance/default/fake");
-  EXPECT_EQ(api_.calls().back().body,
-            R"({"cluster":"default","totalResources":[{"name":"CPU","type":"INTEGER","integerValue":2048},)"
-            R"({"name":"PORTS","type":"STRINGSET","stringSetValue":["22","51678"]}],"versionInfo":{"agentVersion":)"
-            R"("1.105.1","agentHash":"abcdef12","dockerVersion":"DockerVersion: 20.10.24"},"attributes":)"
-            R"([{"name":"ecs.capability.execute-command"}]})");
+  EXPECT_EQ(
+      api_.calls().back().body,
+      R"({"cluster":"default","totalResources":[{"name":"CPU","type":"INTEGER","integerValue":2048},)"
+      R"({"name":"PORTS","type":"STRINGSET","stringSetValue":["22","51678"]}],"versionInfo":{"agentVersion":)"
+      R"("1.105.1","agentHash":"abcdef12","dockerVersion":"DockerVersion: 20.10.24"},"attributes":)"
+      R"([{"name":"ecs.capability.execute-command"}]})");
 
   TaskStateChange change = task_change("default", "arn:task", "RUNNING");
   change.managed_agents = {{"c1", "ExecuteCommandAgent", "STOPPED", std::string(2000, 'r')}};
   ASSERT_TRUE(test::run(c.submit_task_state_change(change)));
   const std::string body = api_.calls().back().body;
-  EXPECT_NE(body.find(R"("managedAgentName":"ExecuteCommandAgent","status":"STOPPED","reason":")" + std::string(1024, 'r') + "\""),
+  EXPECT_NE(body.find(R"("managedAgentName":"ExecuteCommandAgent","status":"STOPPED","reason":")" +
+                      std::string(1024, 'r') + "\""),
             std::string::npos);
 }
 

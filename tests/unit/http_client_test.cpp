@@ -37,7 +37,8 @@ class HttpClientTest : public ::testing::Test {
     return servers_.start_http(
         [this](server::Request& req, const server::Peer&) -> asio::awaitable<server::Response> {
           ++requests_;
-          co_return server::make_response(req, http::status::ok, "{\"echo\":\"" + std::string(req.target()) + "\"}");
+          co_return server::make_response(req, http::status::ok,
+                                          "{\"echo\":\"" + std::string(req.target()) + "\"}");
         },
         options);
   }
@@ -88,13 +89,15 @@ TEST_F(HttpClientTest, RefusesAServerFromAnUnknownCa) {
 TEST_F(HttpClientTest, HttpsThroughAConnectProxy) {
   const auto port = https_server({test::kProxiedHost});
   test::ConnectProxy proxy;
-  const std::string url = std::string("https://") + test::kProxiedHost + ":" + std::to_string(port) + "/via-proxy";
+  const std::string url =
+      std::string("https://") + test::kProxiedHost + ":" + std::to_string(port) + "/via-proxy";
   auto config = ProxyConfig::from_values(proxy.url(), "", "");
   ASSERT_TRUE(config);
   auto r = client(true, *config).perform(get(url));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->body, "{\"echo\":\"/via-proxy\"}");
-  EXPECT_EQ(proxy.targets(), std::vector<std::string>{std::string(test::kProxiedHost) + ":" + std::to_string(port)});
+  EXPECT_EQ(proxy.targets(),
+            std::vector<std::string>{std::string(test::kProxiedHost) + ":" + std::to_string(port)});
   // Without the proxy the name does not even resolve: the request above really went through it.
   auto direct = client(true).perform(get(url, 5s));
   EXPECT_FALSE(direct);
@@ -106,7 +109,8 @@ TEST_F(HttpClientTest, HttpsThroughAConnectProxy) {
 }
 
 TEST_F(HttpClientTest, ServerThatStallsMidBodyTimesOut) {
-  test::TcpResponder stall("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"partial\":", test::TcpResponder::When::after_request_headers,
+  test::TcpResponder stall("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"partial\":",
+                           test::TcpResponder::When::after_request_headers,
                            test::TcpResponder::Then::stay_open);
   const auto start = std::chrono::steady_clock::now();
   auto r = client(false).perform(get("http://127.0.0.1:" + std::to_string(stall.port()) + "/", 300ms));
@@ -134,7 +138,10 @@ TEST_F(HttpClientTest, OversizedResponseIsRefused) {
 
 TEST_F(HttpClientTest, RefusedConnectionIsAConnectError) {
   std::uint16_t port;
-  { test::TcpResponder gone("x"); port = gone.port(); }
+  {
+    test::TcpResponder gone("x");
+    port = gone.port();
+  }
   auto r = client(false).perform(get("http://127.0.0.1:" + std::to_string(port) + "/"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, HttpErrc::connect_failed) << r.error().message;

@@ -40,7 +40,7 @@ TEST_F(ImdsTest, V2TokenThenRoleThenCredentials) {
   ASSERT_TRUE(c->expiration);
   EXPECT_EQ(*c->expiration, *parse_rfc3339("2099-01-01T00:00:00Z"));
   const auto seen = imds_.seen();
-  EXPECT_EQ(seen.token_puts, 1);  // the token is reused for both GETs
+  EXPECT_EQ(seen.token_puts, 1);           // the token is reused for both GETs
   EXPECT_EQ(seen.last_ttl_header, "300");  // the SDK default TTL: 5 min
   EXPECT_EQ(seen.gets, 2);
   EXPECT_EQ(seen.gets_with_token, 2);
@@ -131,9 +131,19 @@ TEST(ImdsCredentialsDocument, MalformedDocumentsAreTypedErrors) {
             CredentialsErrc::malformed);
   EXPECT_EQ(parse_imds_credentials(R"({"Code":"AssumeRoleUnauthorizedAccess"})").error().code,
             CredentialsErrc::unavailable);
-  EXPECT_EQ(parse_imds_credentials(R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"soon"})").error().code,
+  EXPECT_EQ(
+      parse_imds_credentials(R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"soon"})").error().code,
+      CredentialsErrc::malformed);
+  EXPECT_TRUE(parse_imds_credentials(
+      R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2030-01-01T00:00:00.5Z"})"));
+  // Found by the fuzzer: a year past 2262 overflowed the clock (undefined behaviour).
+  EXPECT_EQ(parse_imds_credentials(
+                R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"4058-01-01T00:00:00Z"})")
+                .error()
+                .code,
             CredentialsErrc::malformed);
-  EXPECT_TRUE(parse_imds_credentials(R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2030-01-01T00:00:00.5Z"})"));
+  EXPECT_FALSE(parse_rfc3339("1969-12-31T23:59:59Z"));
+  EXPECT_FALSE(parse_rfc3339("9999-12-31T23:59:59Z"));
 }
 
 }  // namespace

@@ -10,7 +10,8 @@ Url url(const std::string& s) { return *parse_url(s); }
 TEST(ProxyConfig, SchemeSelectsTheVariable) {
   auto c = ProxyConfig::from_values("http://secure-proxy:3128", "plain-proxy:8080", "");
   ASSERT_TRUE(c) << c.error().message;
-  EXPECT_EQ(c->proxy_for(url("https://ecs.us-west-2.amazonaws.com"))->to_string(), "http://secure-proxy:3128/");
+  EXPECT_EQ(c->proxy_for(url("https://ecs.us-west-2.amazonaws.com"))->to_string(),
+            "http://secure-proxy:3128/");
   EXPECT_EQ(c->proxy_for(url("wss://ecs-a-1.us-west-2.amazonaws.com/ws"))->authority(), "secure-proxy:3128");
   EXPECT_EQ(c->proxy_for(url("http://example.com"))->authority(), "plain-proxy:8080");
   EXPECT_EQ(c->proxy_for(url("ws://example.com"))->authority(), "plain-proxy:8080");
