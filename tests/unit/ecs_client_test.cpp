@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/log.h"
+#include "support/env.h"
 #include "support/fake_ecs_api.h"
 #include "support/run.h"
 #include "support/temp_dir.h"
@@ -224,6 +225,37 @@ TEST_F(EcsClientTest, SecretsNeverReachTheLog) {
   EXPECT_NE(logs.find("retrying"), std::string::npos);
   EXPECT_EQ(logs.find(test::FakeEcsApi::kSecret), std::string::npos) << logs;
   EXPECT_EQ(logs.find("fake-ecs-session-token"), std::string::npos) << logs;
+}
+
+TEST(EcsClientTls, AcceptsCaFromAwsCaBundleAndRefusesANameMismatch) {
+  test::TestCa ca;
+  test::TempDir dir;
+  test::ServerThread servers;
+  test::CertificateSpec wrong;
+  wrong.dns_names = {"not-localhost.example"};
+  test::FakeEcsApi good(servers, ca.issue());
+  test::FakeEcsApi mismatched(servers, ca.issue(wrong));
+  test::ScopedEnv bundle("AWS_CA_BUNDLE", ca.write_pem_file(dir.path()));
+  HttpClientOptions http_options;
+  http_options.trust = *tls::TrustStore::load(tls::TrustStoreOptions::from_environment());
+  HttpClient http(http_options);
+  WorkerPool pool(1);
+  ManualClock clock;
+  FixedJitter jitter(0);
+  auto creds = std::make_shared<StaticCredentialsProvider>(test::FakeEcsApi::credentials());
+  EcsClientOptions options;
+  options.region = "us-west-2";
+  options.endpoint = good.endpoint();
+  EcsClient accepted(http, pool, creds, options, clock, jitter);
+  auto ok = test::run(accepted.discover_poll_endpoint("default", kArn));
+  EXPECT_TRUE(ok) << ok.error().message;
+  options.endpoint = mismatched.endpoint();
+  EcsClient refused(http, pool, creds, options, clock, jitter);
+  auto bad = test::run(refused.discover_poll_endpoint("default", kArn));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, HttpErrc::tls_verification_failed) << bad.error().message;
+  EXPECT_EQ(mismatched.calls().size(), 0u);
+  EXPECT_EQ(refused.api_calls("DiscoverPollEndpoint"), 1) << "a verification failure is not retried";
 }
 
 TEST(EcsEndpoint, BackendHostOrRegion) {
