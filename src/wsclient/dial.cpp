@@ -81,8 +81,8 @@ asio::awaitable<Result<DialResult>> Dialer::dial(const Url& endpoint_url) {
   if (options_.sign) {
     auto signed_headers = co_await options_.sign(*ws_url);
     if (!signed_headers) {
-      co_return make_error(DialErrc::signing_failed, "websocket: signing the upgrade to " + where + " failed: " +
-                                                         signed_headers.error().message);
+      co_return make_error(DialErrc::signing_failed, "websocket: signing the upgrade to " + where +
+                                                         " failed: " + signed_headers.error().message);
     }
     headers = std::move(*signed_headers);
   }
@@ -117,16 +117,20 @@ asio::awaitable<Result<DialResult>> Dialer::dial(const Url& endpoint_url) {
     beast::flat_buffer buffer;
     http::response_parser<http::empty_body> parser;
     parser.skip(true);  // a CONNECT response has no body: the tunnel starts right after it
-    if (!ec) co_await http::async_read_header(tcp_layer, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec)
+      co_await http::async_read_header(tcp_layer, buffer, parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-      const DialErrc kind = ec == beast::error::timeout ? DialErrc::connect_timeout : DialErrc::connect_failed;
-      co_return make_error(kind, "websocket client: proxy " + proxy->authority() + " CONNECT " + target + ": " +
-                                     ec.message());
+      const DialErrc kind =
+          ec == beast::error::timeout ? DialErrc::connect_timeout : DialErrc::connect_failed;
+      co_return make_error(
+          kind, "websocket client: proxy " + proxy->authority() + " CONNECT " + target + ": " + ec.message());
     }
     const unsigned status = parser.get().result_int();
     if (status < 200 || status > 299 || buffer.size() != 0) {
       co_return make_error(DialErrc::proxy_refused, "websocket client: proxy " + proxy->authority() +
-                                                        " answered CONNECT " + target + " with " + std::to_string(status));
+                                                        " answered CONNECT " + target + " with " +
+                                                        std::to_string(status));
     }
   }
 
@@ -139,18 +143,20 @@ asio::awaitable<Result<DialResult>> Dialer::dial(const Url& endpoint_url) {
     co_await socket->next_layer().async_handshake(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return make_error(ec, "websocket client: unable to dial " + where + via + ": " + ec.message());
   }
-  socket->set_option(websocket::stream_base::decorator([headers, ua = options_.user_agent](websocket::request_type& req) {
-    req.set(http::field::user_agent, ua);
-    for (const auto& [k, v] : headers) req.set(k, v);
-  }));
+  socket->set_option(
+      websocket::stream_base::decorator([headers, ua = options_.user_agent](websocket::request_type& req) {
+        req.set(http::field::user_agent, ua);
+        for (const auto& [k, v] : headers) req.set(k, v);
+      }));
   websocket::response_type response;
   co_await socket->async_handshake(response, ws_url->authority(), ws_url->target(),
                                    asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     if (response.result_int() != 0 && response.result_int() != 101) {
       rejection_ = UpgradeRejection{response.result_int(), response.body()};
-      co_return make_error(DialErrc::upgrade_rejected, "websocket client: unable to dial " + where + " response: " +
-                                                           response.body() + ": " + ec.message());
+      co_return make_error(DialErrc::upgrade_rejected, "websocket client: unable to dial " + where +
+                                                           " response: " + response.body() + ": " +
+                                                           ec.message());
     }
     co_return make_error(ec == beast::error::timeout ? make_error_code(DialErrc::upgrade_failed) : ec,
                          "websocket client: upgrade to " + where + " failed: " + ec.message());

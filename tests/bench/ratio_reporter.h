@@ -39,8 +39,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
     std::printf("\nRatios (measured / baseline, same run):\n");
     for (const auto& [m, b] : pairs()) {
       if (!times_.count(m) || !times_.count(b)) continue;
-      std::printf("  %-40s / %-40s = %6.2fx   (%.3g %s vs %.3g %s)\n", m.c_str(), b.c_str(), times_[m] / times_[b],
-                  times_[m], units_[m].c_str(), times_[b], units_[b].c_str());
+      std::printf("  %-40s / %-40s = %6.2fx   (%.3g %s vs %.3g %s)\n", m.c_str(), b.c_str(),
+                  times_[m] / times_[b], times_[m], units_[m].c_str(), times_[b], units_[b].c_str());
     }
   }
 

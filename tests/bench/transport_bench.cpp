@@ -21,11 +21,13 @@ using namespace ecs;
 using tcp = asio::ip::tcp;
 namespace beast = boost::beast;
 
-const aws::Credentials kCreds{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "TOKEN", std::nullopt, "bench"};
+const aws::Credentials kCreds{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "TOKEN",
+                              std::nullopt, "bench"};
 const auto kTime = std::chrono::system_clock::from_time_t(1704067200);
 const char* kAcsUrl =
     "wss://ecs-a-1.us-west-2.amazonaws.com/ws?agentHash=ffffffff&agentVersion=1.23.4&clusterArn=default&"
-    "containerInstanceArn=arn%3Aaws%3Aecs%3Aus-west-2%3A123456789012%3Acontainer-instance%2Fa1b2c3d4-5678-90ab-"
+    "containerInstanceArn=arn%3Aaws%3Aecs%3Aus-west-2%3A123456789012%3Acontainer-instance%2Fa1b2c3d4-5678-"
+    "90ab-"
     "cdef-11111EXAMPLE&dockerVersion=DockerVersion%3A+1.2.3&protocolVersion=2&sendCredentials=true&seqNum=1";
 
 // The hashing SigV4 cannot avoid for one request: the canonical request's SHA-256, the
@@ -42,7 +44,8 @@ void raw_signing_work(const aws::SigningResult& r, const std::string& body) {
 
 void BM_SignAcsUpgrade(benchmark::State& state) {
   const Url url = *parse_url(kAcsUrl);
-  for (auto _ : state) benchmark::DoNotOptimize(aws::sign_upgrade_request(url, kCreds, "us-west-2", "ecs", kTime));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(aws::sign_upgrade_request(url, kCreds, "us-west-2", "ecs", kTime));
 }
 BENCHMARK(BM_SignAcsUpgrade);
 
@@ -89,7 +92,8 @@ constexpr std::size_t kMiB = 1 << 20;
 
 class Server {
  public:
-  explicit Server(std::shared_ptr<const tls::Context> tls) : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}), tls_(std::move(tls)) {
+  explicit Server(std::shared_ptr<const tls::Context> tls)
+      : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}), tls_(std::move(tls)) {
     asio::co_spawn(io_, accept(), asio::detached);
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -116,7 +120,8 @@ class Server {
     char b;
     while (!ec) {
       co_await s.async_read_some(asio::buffer(&b, 1), asio::redirect_error(asio::use_awaitable, ec));
-      if (!ec) co_await asio::async_write(s, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec)
+        co_await asio::async_write(s, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
     }
   }
   asio::io_context io_;
@@ -150,8 +155,8 @@ std::unique_ptr<Client> connect(asio::io_context& io, bool secure) {
   Fixture& f = fixture();
   auto c = std::make_unique<Client>(beast::tcp_stream(io), secure ? f.client_ctx : nullptr);
   (void)c->set_server_name("localhost");
-  c->next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                                        secure ? f.tls_server.port() : f.tcp_server.port()));
+  c->next_layer().connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), secure ? f.tls_server.port() : f.tcp_server.port()));
   c->next_layer().socket().set_option(tcp::no_delay(true));
   error_code ec;
   c->handshake(ec);

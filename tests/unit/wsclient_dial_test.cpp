@@ -41,10 +41,13 @@ asio::awaitable<void> accept_and_echo(Stream stream, server::Request request, st
   s.target = std::string(request.target());
   s.host = std::string(request[server::http::field::host]);
   aws::ReceivedRequest received{"GET", s.target, {}, ""};
-  for (const auto& f : request) received.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : request)
+    received.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   auto verified = aws::verify_signature(
-      received, [](const std::string& id) -> std::optional<std::string> {
-        return id == kCreds.access_key_id ? std::optional<std::string>(kCreds.secret_access_key) : std::nullopt;
+      received,
+      [](const std::string& id) -> std::optional<std::string> {
+        return id == kCreds.access_key_id ? std::optional<std::string>(kCreds.secret_access_key)
+                                          : std::nullopt;
       },
       std::chrono::system_clock::now());
   s.signature_ok = static_cast<bool>(verified);
@@ -95,7 +98,8 @@ class DialTest : public ::testing::Test {
     DialOptions o;
     o.tls = *tls::Context::client(*tls::TrustStore::load(t));
     o.sign = [](const Url& url) -> asio::awaitable<Result<aws::Headers>> {
-      co_return aws::sign_upgrade_request(url, kCreds, "us-west-2", "ecs", std::chrono::system_clock::now()).headers;
+      co_return aws::sign_upgrade_request(url, kCreds, "us-west-2", "ecs", std::chrono::system_clock::now())
+          .headers;
     };
     return o;
   }
@@ -168,14 +172,18 @@ TEST_F(DialTest, TunnelsThroughAConnectProxy) {
   Dialer dialer(o);
   const std::string url = std::string("https://") + test::kProxiedHost + ":" + std::to_string(port) + "/ws";
   EXPECT_EQ(dial_and_ping(dialer, url), "ping");
-  EXPECT_EQ(proxy.targets(), std::vector<std::string>{std::string(test::kProxiedHost) + ":" + std::to_string(port)});
+  EXPECT_EQ(proxy.targets(),
+            std::vector<std::string>{std::string(test::kProxiedHost) + ":" + std::to_string(port)});
   ASSERT_EQ(seen().size(), 1u);
   EXPECT_TRUE(seen()[0].signature_ok) << seen()[0].signature_error;
 }
 
 TEST_F(DialTest, DeadProxyIsAConnectErrorNamingTheProxy) {
   std::uint16_t dead;
-  { test::TcpResponder r("x"); dead = r.port(); }
+  {
+    test::TcpResponder r("x");
+    dead = r.port();
+  }
   DialOptions o = options();
   o.proxy = *aws::ProxyConfig::from_values("http://127.0.0.1:" + std::to_string(dead), "", "");
   Dialer dialer(o);
