@@ -63,8 +63,8 @@ Error error_from_rejection(std::string_view body, Decoder& decoder) {
 bool is_retriable(const Error& error) {
   if (error.code.category() != acs_category()) return true;
   const auto e = static_cast<AcsErrc>(error.code.value());
-  return !(e == AcsErrc::invalid_instance || e == AcsErrc::invalid_cluster || e == AcsErrc::inactive_instance ||
-           e == AcsErrc::access_denied);
+  return !(e == AcsErrc::invalid_instance || e == AcsErrc::invalid_cluster ||
+           e == AcsErrc::inactive_instance || e == AcsErrc::access_denied);
 }
 
 bool is_inactive_instance(const Error& error) {
@@ -91,16 +91,17 @@ asio::awaitable<Result<void>> WebsocketClient::connect() {
     co_return dialed.error();
   }
   connection_ = std::make_unique<wsclient::Client>(std::move(dialed->socket), options_, jitter_);
-  connection_->start_periodic_disconnect(
-      [this, self = weak_from_this()](const error_code& ec) {
-        if (self.expired()) return;
-        metrics_.done("Availability.ACSDisconnectTimeout", ec);
-      });
+  connection_->start_periodic_disconnect([this, self = weak_from_this()](const error_code& ec) {
+    if (self.expired()) return;
+    metrics_.done("Availability.ACSDisconnectTimeout", ec);
+  });
   co_return Result<void>();
 }
 
 asio::awaitable<Error> WebsocketClient::serve(StopToken stop) {
-  if (!connection_) co_return make_error(wsclient::ClientErrc::not_connected, "acs client: websocket not ready for connections");
+  if (!connection_)
+    co_return make_error(wsclient::ClientErrc::not_connected,
+                         "acs client: websocket not ready for connections");
   auto self = shared_from_this();  // handlers may drop the last other reference meanwhile
   wsclient::Client::FrameHandler frame_handler = [this](std::string_view frame, bool text) {
     return on_frame(frame, text);

@@ -104,8 +104,8 @@ class WebsocketClient : public Client, public std::enable_shared_from_this<Webso
 
 class WebsocketClientFactory : public ClientFactory {
  public:
-  WebsocketClientFactory(asio::any_io_executor executor, wsclient::DialOptions dial, wsclient::ClientOptions options,
-                         Jitter& jitter, Metrics& metrics)
+  WebsocketClientFactory(asio::any_io_executor executor, wsclient::DialOptions dial,
+                         wsclient::ClientOptions options, Jitter& jitter, Metrics& metrics)
       : executor_(executor), dial_(std::move(dial)), options_(options), jitter_(jitter), metrics_(metrics) {}
   std::shared_ptr<Client> make(const Url& url) override {
     return std::make_shared<WebsocketClient>(executor_, url, dial_, options_, jitter_, metrics_);

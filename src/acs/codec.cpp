@@ -1,6 +1,7 @@
 #include "acs/codec.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <utility>
 
@@ -14,72 +15,20 @@ using simdjson::dom::element_type;
 
 // Every shape of the model, for reflection.
 using AllShapes = std::tuple<
-    ASMAuthData,
-    AccessDeniedException,
-    AckRequest,
-    EncodedString,
-    Association,
-    IPv4AddressAssignment,
-    IPv6AddressAssignment,
-    NetworkInterfaceTunnelProperties,
-    NetworkInterfaceVethProperties,
-    NetworkInterfaceVlanProperties,
-    ElasticNetworkInterface,
-    AttachInstanceNetworkInterfacesMessage,
-    AttachTaskNetworkInterfacesMessage,
-    AttachmentProperty,
-    Attachment,
-    BadRequestException,
-    CloseMessage,
-    ConfirmAttachmentMessage,
-    ContainerDependency,
-    DockerConfig,
-    EnvironmentFile,
-    FirelensConfiguration,
-    Device,
-    KernelCapabilities,
-    LinuxParameters,
-    ManagedAgent,
-    MountPoint,
-    PortMapping,
-    ECRAuthData,
-    RegistryAuthenticationData,
-    RestartPolicy,
-    Secret,
-    VolumeFrom,
-    Container,
-    DockerVolumeConfiguration,
-    EBSVolumeConfiguration,
-    EFSAuthorizationConfig,
-    EFSVolumeConfiguration,
-    ErrorMessage,
-    FSxWindowsFileServerAuthorizationConfig,
-    FSxWindowsFileServerVolumeConfiguration,
-    HeartbeatAckRequest,
-    HeartbeatMessage,
-    HostVolumeProperties,
-    IAMRoleCredentials,
-    IAMRoleCredentialsAckRequest,
-    IAMRoleCredentialsMessage,
-    InactiveInstanceException,
-    InvalidClusterException,
-    InvalidInstanceException,
-    LogDriverVolumeConfiguration,
-    NackRequest,
-    ProxyConfiguration,
-    TrustedExecutionConfiguration,
-    Volume,
-    Task,
-    PayloadMessage,
-    UpdateInfo,
-    PerformUpdateMessage,
-    VersionInfo,
-    PollRequest,
-    ServerException,
-    StageUpdateMessage,
-    TaskIdentifier,
-    TaskManifestMessage,
-    TaskStopVerificationAck,
+    ASMAuthData, AccessDeniedException, AckRequest, EncodedString, Association, IPv4AddressAssignment,
+    IPv6AddressAssignment, NetworkInterfaceTunnelProperties, NetworkInterfaceVethProperties,
+    NetworkInterfaceVlanProperties, ElasticNetworkInterface, AttachInstanceNetworkInterfacesMessage,
+    AttachTaskNetworkInterfacesMessage, AttachmentProperty, Attachment, BadRequestException, CloseMessage,
+    ConfirmAttachmentMessage, ContainerDependency, DockerConfig, EnvironmentFile, FirelensConfiguration,
+    Device, KernelCapabilities, LinuxParameters, ManagedAgent, MountPoint, PortMapping, ECRAuthData,
+    RegistryAuthenticationData, RestartPolicy, Secret, VolumeFrom, Container, DockerVolumeConfiguration,
+    EBSVolumeConfiguration, EFSAuthorizationConfig, EFSVolumeConfiguration, ErrorMessage,
+    FSxWindowsFileServerAuthorizationConfig, FSxWindowsFileServerVolumeConfiguration, HeartbeatAckRequest,
+    HeartbeatMessage, HostVolumeProperties, IAMRoleCredentials, IAMRoleCredentialsAckRequest,
+    IAMRoleCredentialsMessage, InactiveInstanceException, InvalidClusterException, InvalidInstanceException,
+    LogDriverVolumeConfiguration, NackRequest, ProxyConfiguration, TrustedExecutionConfiguration, Volume,
+    Task, PayloadMessage, UpdateInfo, PerformUpdateMessage, VersionInfo, PollRequest, ServerException,
+    StageUpdateMessage, TaskIdentifier, TaskManifestMessage, TaskStopVerificationAck,
     TaskStopVerificationMessage>;
 
 class DecodeCategory : public boost::system::error_category {
@@ -106,47 +55,45 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-// Where decoding is, for error messages ("tasks[0].containers[1].cpu").
-class Path {
- public:
-  void push(std::string_view name) { parts_.push_back({name, npos}); }
-  void push(std::size_t index) { parts_.push_back({{}, index}); }
-  void pop() { parts_.pop_back(); }
-  std::string str() const {
-    std::string out;
-    for (const auto& p : parts_) {
-      if (p.index != npos) {
-        out.append("[").append(std::to_string(p.index)).append("]");
-      } else {
-        if (!out.empty()) out.push_back('.');
-        out.append(p.name);
-      }
-    }
-    return out.empty() ? "message" : out;
-  }
-
- private:
+// Where decoding failed, for error messages ("tasks[0].containers[1].cpu"). Nothing is recorded
+// on the success path: a failing member returns false and each level adds its part while the
+// failure unwinds, innermost first.
+struct Ctx {
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   struct Part {
-    std::string_view name;
+    std::string_view name;  // points into the parsed document, alive until the error is built
     std::size_t index;
   };
-  std::vector<Part> parts_;
-};
+  std::vector<Part> trail;
+  const char* expected = nullptr;
 
-struct Ctx {
-  Path path;
-  std::string error;
-  bool fail(const char* expected) {
-    if (error.empty()) error.append(path.str()).append(": expected ").append(expected);
+  bool fail(const char* what) {
+    if (expected == nullptr) expected = what;
     return false;
+  }
+  bool at(std::string_view name) {
+    trail.push_back({name, npos});
+    return false;
+  }
+  bool at(std::size_t index) {
+    trail.push_back({{}, index});
+    return false;
+  }
+  std::string error() const {
+    std::string out;
+    for (auto it = trail.rbegin(); it != trail.rend(); ++it) {
+      if (it->index != npos) {
+        out.append("[").append(std::to_string(it->index)).append("]");
+      } else {
+        if (!out.empty()) out.push_back('.');
+        out.append(it->name);
+      }
+    }
+    if (out.empty()) out = "message";
+    return out.append(": expected ").append(expected != nullptr ? expected : "a valid value");
   }
 };
 
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
 template <class T>
 struct is_vector : std::false_type {};
 template <class T>
@@ -187,11 +134,9 @@ bool decode_value(element e, std::map<std::string, std::string>& out, Ctx& ctx) 
   if (e.get_object().get(obj) != simdjson::SUCCESS) return ctx.fail("an object");
   for (auto field : obj) {
     if (field.value.is_null()) continue;
-    ctx.path.push(field.key);
     std::string value;
-    if (!decode_value(field.value, value, ctx)) return false;
-    ctx.path.pop();
-    out[std::string(field.key)] = std::move(value);
+    if (!decode_value(field.value, value, ctx)) return ctx.at(field.key);
+    out.insert_or_assign(std::string(field.key), std::move(value));
   }
   return true;
 }
@@ -203,16 +148,17 @@ bool decode_value(element e, std::vector<T>& out, Ctx& ctx) {
   out.reserve(arr.size());
   std::size_t i = 0;
   for (element item : arr) {
-    ctx.path.push(i++);
     T& value = out.emplace_back();
     if (!item.is_null()) {  // a null element stays a default (all-absent) value
+      bool ok;
       if constexpr (requires { T::members(); }) {
-        if (!decode_shape(item, value, ctx)) return false;
+        ok = decode_shape(item, value, ctx);
       } else {
-        if (!decode_value(item, value, ctx)) return false;
+        ok = decode_value(item, value, ctx);
       }
+      if (!ok) return ctx.at(i);
     }
-    ctx.path.pop();
+    ++i;
   }
   return true;
 }
@@ -220,36 +166,90 @@ bool decode_value(element e, std::vector<T>& out, Ctx& ctx) {
 template <class T>
 bool decode_member(element e, std::optional<T>& out, Ctx& ctx) {
   if (e.is_null()) return true;  // null is absent (and leaves an earlier value, as Go does)
-  T value{};
-  bool ok;
+  T& value = out.emplace();      // a repeated key replaces the earlier value
   if constexpr (requires { T::members(); }) {
-    ok = decode_shape(e, value, ctx);
+    return decode_shape(e, value, ctx);
   } else {
-    ok = decode_value(e, value, ctx);
+    return decode_value(e, value, ctx);
   }
-  if (ok) out = std::move(value);
-  return ok;
+}
+
+// Per shape, a table of (wire name, decoder of that member), built at compile time from the
+// shape's reflection.
+template <class S>
+struct MemberEntry {
+  std::string_view name;
+  bool (*decode)(element, S&, Ctx&);
+};
+
+template <class S, std::size_t I>
+bool decode_member_at(element e, S& s, Ctx& ctx) {
+  constexpr auto member = std::get<I>(S::members());
+  return decode_member(e, s.*(member.pointer), ctx);
+}
+
+template <class S, std::size_t... I>
+constexpr auto make_member_table(std::index_sequence<I...>) {
+  return std::array<MemberEntry<S>, sizeof...(I)>{
+      MemberEntry<S>{std::get<I>(S::members()).name, &decode_member_at<S, I>}...};
+}
+
+template <class S>
+inline constexpr auto kMemberTable =
+    make_member_table<S>(std::make_index_sequence<std::tuple_size_v<decltype(S::members())>>());
+
+// The same members grouped by name length, so a key is compared only with names of its length.
+template <class S>
+struct MemberIndex {
+  static constexpr std::size_t kMaxLen = 64;
+  static constexpr std::size_t n = kMemberTable<S>.size();
+  std::array<std::uint8_t, n> order{};            // member indexes sorted by name length
+  std::array<std::uint8_t, kMaxLen + 2> start{};  // order[start[len] .. start[len + 1]) have length len
+};
+
+template <class S>
+constexpr MemberIndex<S> make_member_index() {
+  MemberIndex<S> index;
+  std::size_t pos = 0;
+  for (std::size_t len = 0; len <= MemberIndex<S>::kMaxLen; ++len) {
+    index.start[len] = static_cast<std::uint8_t>(pos);
+    for (std::size_t i = 0; i < MemberIndex<S>::n; ++i) {
+      if (kMemberTable<S>[i].name.size() == len) index.order[pos++] = static_cast<std::uint8_t>(i);
+    }
+  }
+  index.start[MemberIndex<S>::kMaxLen + 1] = static_cast<std::uint8_t>(pos);
+  return index;
+}
+
+template <class S>
+inline constexpr MemberIndex<S> kMemberIndex = make_member_index<S>();
+
+template <class S>
+const MemberEntry<S>* find_member(std::string_view key) {
+  constexpr auto& table = kMemberTable<S>;
+  constexpr auto& index = kMemberIndex<S>;
+  static_assert(index.start[MemberIndex<S>::kMaxLen + 1] == table.size(), "a member name is too long");
+  if (key.size() <= MemberIndex<S>::kMaxLen) {  // exact name first...
+    for (std::size_t p = index.start[key.size()]; p < index.start[key.size() + 1]; ++p) {
+      const auto& entry = table[index.order[p]];
+      if (entry.name[0] == key[0] && std::memcmp(entry.name.data(), key.data(), key.size()) == 0)
+        return &entry;
+    }
+  }
+  for (const auto& entry : table) {  // ...then Go's case-insensitive match, first member in order
+    if (iequals(entry.name, key)) return &entry;
+  }
+  return nullptr;
 }
 
 template <class S>
 bool decode_shape(element e, S& out, Ctx& ctx) {
   simdjson::dom::object obj;
   if (e.get_object().get(obj) != simdjson::SUCCESS) return ctx.fail("an object");
-  constexpr auto members = S::members();
   for (auto field : obj) {
-    const std::string_view key = field.key;
-    bool matched = false;
-    bool ok = true;
-    auto try_member = [&](const auto& m, bool exact) {
-      if (matched || !(exact ? m.name == key : iequals(m.name, key))) return;
-      matched = true;
-      ctx.path.push(m.name);
-      ok = decode_member(field.value, out.*(m.pointer), ctx);
-      if (ok) ctx.path.pop();
-    };
-    std::apply([&](const auto&... m) { (try_member(m, true), ...); }, members);
-    if (!matched) std::apply([&](const auto&... m) { (try_member(m, false), ...); }, members);
-    if (!ok) return false;  // unknown keys (no match) are ignored
+    const MemberEntry<S>* entry = find_member<S>(field.key);
+    if (entry == nullptr) continue;  // unknown keys are ignored
+    if (!entry->decode(field.value, out, ctx)) return ctx.at(entry->name);
   }
   return true;
 }
@@ -305,13 +305,20 @@ void encode_shape(const S& s, JsonWriter& w) {
 // ---- reflection -----------------------------------------------------------------------------
 template <class T>
 std::string kind_of() {
-  if constexpr (std::is_same_v<T, std::string>) return "string";
-  else if constexpr (std::is_same_v<T, bool>) return "boolean";
-  else if constexpr (std::is_same_v<T, std::int64_t>) return "integer";
-  else if constexpr (std::is_same_v<T, double>) return "double";
-  else if constexpr (std::is_same_v<T, std::map<std::string, std::string>>) return "map";
-  else if constexpr (is_vector<T>::value) return "list:" + kind_of<typename T::value_type>();
-  else return "structure:" + std::string(T::kShape);
+  if constexpr (std::is_same_v<T, std::string>)
+    return "string";
+  else if constexpr (std::is_same_v<T, bool>)
+    return "boolean";
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return "integer";
+  else if constexpr (std::is_same_v<T, double>)
+    return "double";
+  else if constexpr (std::is_same_v<T, std::map<std::string, std::string>>)
+    return "map";
+  else if constexpr (is_vector<T>::value)
+    return "list:" + kind_of<typename T::value_type>();
+  else
+    return "structure:" + std::string(T::kShape);
 }
 
 template <class S>
@@ -319,33 +326,59 @@ std::vector<MemberInfo> describe() {
   std::vector<MemberInfo> out;
   std::apply(
       [&](const auto&... m) {
-        (out.push_back({std::string(m.name),
-                        kind_of<typename std::decay_t<decltype(std::declval<S>().*(m.pointer))>::value_type>()}),
+        (out.push_back(
+             {std::string(m.name),
+              kind_of<typename std::decay_t<decltype(std::declval<S>().*(m.pointer))>::value_type>()}),
          ...);
       },
       S::members());
   return out;
 }
 
-template <std::size_t I = 0>
-Result<Message> decode_as(std::string_view type, element message, Ctx& ctx) {
-  if constexpr (I == std::variant_size_v<Message>) {
-    return make_error(DecodeErrc::unrecognized_type, "Could not recognize given argument as a valid type: " +
-                                                         std::string(type));
-  } else {
-    using T = std::variant_alternative_t<I, Message>;
-    if (T::kShape != type) return decode_as<I + 1>(type, message, ctx);
-    T out{};
-    if (!message.is_null() && !decode_shape(message, out, ctx)) {
-      return make_error(DecodeErrc::bad_member, std::string(type) + ": " + ctx.error);
-    }
-    return Message(std::move(out));
+// Decodes `message` as the I-th alternative, in place in the result.
+template <std::size_t I>
+Result<Message> decode_alternative(std::string_view type, element message, Ctx& ctx) {
+  using T = std::variant_alternative_t<I, Message>;
+  Result<Message> result{Message(std::in_place_index<I>)};
+  if (!message.is_null() && !decode_shape(message, std::get<I>(*result), ctx)) {
+    return make_error(DecodeErrc::bad_member, std::string(type) + ": " + ctx.error());
   }
+  static_assert(std::is_same_v<std::decay_t<decltype(std::get<I>(*result))>, T>);
+  return result;
 }
 
-constexpr std::string_view kExceptions[] = {"ServerException",          "BadRequestException",
-                                            "InvalidClusterException",  "InvalidInstanceException",
-                                            "AccessDeniedException",    "InactiveInstanceException"};
+struct TypeEntry {
+  std::string_view name;
+  Result<Message> (*decode)(std::string_view, element, Ctx&);
+};
+
+template <std::size_t... I>
+constexpr auto make_type_table(std::index_sequence<I...>) {
+  return std::array<TypeEntry, sizeof...(I)>{
+      TypeEntry{std::variant_alternative_t<I, Message>::kShape, &decode_alternative<I>}...};
+}
+
+constexpr auto kTypeTable = make_type_table(std::make_index_sequence<std::variant_size_v<Message>>());
+
+const TypeEntry* find_type(std::string_view type) {
+  for (const auto& entry : kTypeTable) {
+    if (entry.name == type) return &entry;
+  }
+  return nullptr;
+}
+
+Result<Message> decode_as(std::string_view type, element message, Ctx& ctx) {
+  const TypeEntry* entry = find_type(type);
+  if (entry == nullptr) {
+    return make_error(DecodeErrc::unrecognized_type,
+                      "Could not recognize given argument as a valid type: " + std::string(type));
+  }
+  return entry->decode(type, message, ctx);
+}
+
+constexpr std::string_view kExceptions[] = {"ServerException",         "BadRequestException",
+                                            "InvalidClusterException", "InvalidInstanceException",
+                                            "AccessDeniedException",   "InactiveInstanceException"};
 
 std::string excerpt(std::string_view raw) {
   constexpr std::size_t kMax = 256;
@@ -365,13 +398,7 @@ std::string_view type_name(const Message& message) {
   return std::visit([](const auto& m) { return std::decay_t<decltype(m)>::kShape; }, message);
 }
 
-bool is_recognized_type(std::string_view type) {
-  bool found = false;
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((found = found || std::variant_alternative_t<I, Message>::kShape == type), ...);
-  }(std::make_index_sequence<std::variant_size_v<Message>>());
-  return found;
-}
+bool is_recognized_type(std::string_view type) { return find_type(type) != nullptr; }
 
 bool is_exception_type(std::string_view type) {
   return std::find(std::begin(kExceptions), std::end(kExceptions), type) != std::end(kExceptions);
@@ -390,21 +417,32 @@ std::optional<std::string> exception_text(const Message& message) {
 }
 
 Result<Message> Decoder::decode(std::string_view frame) {
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded copy, kept for the
+  // next frame instead of a new allocation per frame.
+  padded_.resize(frame.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(padded_.data(), frame.data(), frame.size());
+  std::memset(padded_.data() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
   element doc;
-  if (parser_.parse(frame.data(), frame.size()).get(doc) != simdjson::SUCCESS) {
-    return make_error(DecodeErrc::undecodable, "Could not decode message into any expected format: " + excerpt(frame));
+  if (parser_.parse(padded_.data(), frame.size(), false).get(doc) != simdjson::SUCCESS) {
+    return make_error(DecodeErrc::undecodable,
+                      "Could not decode message into any expected format: " + excerpt(frame));
   }
   simdjson::dom::object obj;
   if (doc.get_object().get(obj) != simdjson::SUCCESS) {
-    return make_error(DecodeErrc::undecodable, "Could not decode message into any expected format: " + excerpt(frame));
+    return make_error(DecodeErrc::undecodable,
+                      "Could not decode message into any expected format: " + excerpt(frame));
   }
   // Envelope members, exact names preferred; the last duplicate wins (as in Go).
   std::optional<element> type_exact, type_folded, message_exact, message_folded;
   for (auto field : obj) {
-    if (field.key == "type") type_exact = field.value;
-    else if (iequals(field.key, "type")) type_folded = field.value;
-    if (field.key == "message") message_exact = field.value;
-    else if (iequals(field.key, "message")) message_folded = field.value;
+    if (field.key == "type")
+      type_exact = field.value;
+    else if (iequals(field.key, "type"))
+      type_folded = field.value;
+    if (field.key == "message")
+      message_exact = field.value;
+    else if (iequals(field.key, "message"))
+      message_folded = field.value;
   }
   const std::optional<element> type_el = type_exact ? type_exact : type_folded;
   const std::optional<element> message_el = message_exact ? message_exact : message_folded;
@@ -428,9 +466,11 @@ Result<Message> Decoder::decode(std::string_view frame) {
         }
       }
     }
-    return make_error(DecodeErrc::undecodable, "Could not decode message into any expected format: " + excerpt(frame));
+    return make_error(DecodeErrc::undecodable,
+                      "Could not decode message into any expected format: " + excerpt(frame));
   }
-  if (!is_recognized_type(type)) {
+  const TypeEntry* entry = find_type(type);
+  if (entry == nullptr) {
     return make_error(DecodeErrc::unrecognized_type,
                       "Could not recognize given argument as a valid type: " + std::string(type));
   }
@@ -438,7 +478,7 @@ Result<Message> Decoder::decode(std::string_view frame) {
     return make_error(DecodeErrc::missing_message, std::string(type) + ": the frame has no \"message\"");
   }
   Ctx ctx;
-  return decode_as(type, *message_el, ctx);
+  return entry->decode(type, *message_el, ctx);
 }
 
 std::string encode(const Message& message) {
@@ -455,7 +495,8 @@ std::string encode(const Message& message) {
 
 std::vector<std::string> all_shape_names() {
   std::vector<std::string> names;
-  std::apply([&](const auto&... s) { (names.emplace_back(std::decay_t<decltype(s)>::kShape), ...); }, AllShapes{});
+  std::apply([&](const auto&... s) { (names.emplace_back(std::decay_t<decltype(s)>::kShape), ...); },
+             AllShapes{});
   return names;
 }
 
@@ -463,7 +504,8 @@ std::optional<std::vector<MemberInfo>> describe_shape(std::string_view shape) {
   std::optional<std::vector<MemberInfo>> out;
   std::apply(
       [&](const auto&... s) {
-        ((std::decay_t<decltype(s)>::kShape == shape ? (void)(out = describe<std::decay_t<decltype(s)>>()) : void()),
+        ((std::decay_t<decltype(s)>::kShape == shape ? (void)(out = describe<std::decay_t<decltype(s)>>())
+                                                     : void()),
          ...);
       },
       AllShapes{});

@@ -27,8 +27,8 @@ using Message = std::variant<HeartbeatMessage, HeartbeatAckRequest, PayloadMessa
                              IAMRoleCredentialsAckRequest, ServerException, BadRequestException,
                              InvalidClusterException, InvalidInstanceException, AccessDeniedException,
                              InactiveInstanceException, ErrorMessage, AttachTaskNetworkInterfacesMessage,
-                             AttachInstanceNetworkInterfacesMessage, ConfirmAttachmentMessage, TaskManifestMessage,
-                             TaskStopVerificationAck, TaskStopVerificationMessage>;
+                             AttachInstanceNetworkInterfacesMessage, ConfirmAttachmentMessage,
+                             TaskManifestMessage, TaskStopVerificationAck, TaskStopVerificationMessage>;
 
 enum class DecodeErrc {
   undecodable = 1,    // not a JSON object in either accepted form
@@ -52,6 +52,7 @@ class Decoder {
 
  private:
   simdjson::dom::parser parser_;
+  std::string padded_;  // the frame plus simdjson's padding, reused across frames
 };
 
 // {"type":"<Shape>","message":{...}} with only present members, in declaration order.

@@ -9,8 +9,8 @@ namespace ecs::acs {
 class EcsEndpointDiscovery : public EndpointDiscovery {
  public:
   explicit EcsEndpointDiscovery(aws::EcsClient& ecs) : ecs_(ecs) {}
-  asio::awaitable<Result<std::string>> discover_poll_endpoint(const std::string& cluster,
-                                                              const std::string& container_instance_arn) override {
+  asio::awaitable<Result<std::string>> discover_poll_endpoint(
+      const std::string& cluster, const std::string& container_instance_arn) override {
     co_return co_await ecs_.discover_poll_endpoint(cluster, container_instance_arn);
   }
 

@@ -5,7 +5,9 @@
 namespace ecs::acs {
 
 namespace {
-Error invalid(std::string text) { return make_error(errc::make_error_code(errc::invalid_argument), std::move(text)); }
+Error invalid(std::string text) {
+  return make_error(errc::make_error_code(errc::invalid_argument), std::move(text));
+}
 }  // namespace
 
 Result<void> InMemoryCredentialsStore::set_task_credentials(const TaskCredentials& c) {

@@ -68,7 +68,8 @@ class InMemoryTaskEngine : public PayloadHandler,
   asio::awaitable<Result<void>> process(const PayloadMessage& message, AckFunction ack) override;
   Result<void> set_task_role_credentials(const IAMRoleCredentialsMessage& message) override;
   Result<void> set_execution_role_credentials(const IAMRoleCredentialsMessage& message) override;
-  Result<std::vector<TaskIdentifier>> compare_running_tasks_with_manifest(const TaskManifestMessage& manifest) override;
+  Result<std::vector<TaskIdentifier>> compare_running_tasks_with_manifest(
+      const TaskManifestMessage& manifest) override;
   Result<void> stop_task(const std::string& task_arn) override;
 
   const std::map<std::string, TaskRecord>& tasks() const { return tasks_; }

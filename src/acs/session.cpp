@@ -28,10 +28,11 @@ Session::Session(SessionOptions options, EndpointDiscovery& discovery, ClientFac
       jitter_(jitter),
       on_inactive_instance_(std::move(on_inactive_instance)),
       metrics_(metrics),
-      backoff_(options_.backoff_min, options_.backoff_max, options_.backoff_jitter, options_.backoff_multiplier,
-               jitter) {}
+      backoff_(options_.backoff_min, options_.backoff_max, options_.backoff_jitter,
+               options_.backoff_multiplier, jitter) {}
 
-std::string Session::acs_url(const std::string& endpoint, const SessionOptions& options, bool send_credentials) {
+std::string Session::acs_url(const std::string& endpoint, const SessionOptions& options,
+                             bool send_credentials) {
   std::string base = endpoint;
   if (base.empty() || base.back() != '/') base.push_back('/');
   base += "ws";
@@ -86,7 +87,8 @@ asio::awaitable<Error> Session::start(StopToken stop) {
 }
 
 asio::awaitable<Error> Session::start_session_once(StopToken stop) {
-  auto endpoint = co_await discovery_.discover_poll_endpoint(options_.cluster, options_.container_instance_arn);
+  auto endpoint =
+      co_await discovery_.discover_poll_endpoint(options_.cluster, options_.container_instance_arn);
   if (!endpoint) {
     dpe_failures_.record_failure(clock_.now());
     acs_failures_.record_failure(clock_.now());
@@ -110,7 +112,8 @@ asio::awaitable<Error> Session::start_session_once(StopToken stop) {
   }
   const auto now = clock_.now();
   metrics_.gauge("ACSSession.ACSConnectDuration", ms_between(started, now));
-  if (last_disconnected_) metrics_.gauge("ACSSession.ACSDisconnectedDuration", ms_between(*last_disconnected_, now));
+  if (last_disconnected_)
+    metrics_.gauge("ACSSession.ACSDisconnectedDuration", ms_between(*last_disconnected_, now));
   if (!first_connected_) first_connected_ = now;
   last_connected_ = now;
   acs_failures_.record_success();

@@ -47,8 +47,8 @@ struct SessionOptions {
 class EndpointDiscovery {
  public:
   virtual ~EndpointDiscovery() = default;
-  virtual asio::awaitable<Result<std::string>> discover_poll_endpoint(const std::string& cluster,
-                                                                      const std::string& container_instance_arn) = 0;
+  virtual asio::awaitable<Result<std::string>> discover_poll_endpoint(
+      const std::string& cluster, const std::string& container_instance_arn) = 0;
 };
 
 // "Failing since": set on the first failure, cleared by a success (the reference emits
@@ -87,11 +87,14 @@ class Session {
   ReconnectDecision reconnect_delay(const Error& error);
 
   // <endpoint>/ws?<query> with Go's url.Values.Encode() query (acs-protocol.md §2.1).
-  static std::string acs_url(const std::string& endpoint, const SessionOptions& options, bool send_credentials);
+  static std::string acs_url(const std::string& endpoint, const SessionOptions& options,
+                             bool send_credentials);
 
   bool send_credentials() const { return send_credentials_; }
   std::optional<std::chrono::steady_clock::time_point> last_connected() const { return last_connected_; }
-  std::optional<std::chrono::steady_clock::time_point> last_disconnected() const { return last_disconnected_; }
+  std::optional<std::chrono::steady_clock::time_point> last_disconnected() const {
+    return last_disconnected_;
+  }
   ExponentialBackoff& backoff() { return backoff_; }
   const FailureTracker& discovery_failures() const { return dpe_failures_; }
   const FailureTracker& connection_failures() const { return acs_failures_; }

@@ -91,7 +91,9 @@ std::string close_error_text(int code, std::string_view reason) {
   return text;
 }
 
-bool is_permissible_close_code(int code) { return code == 1000 || code == 1001 || code == 1006 || code == 1011; }
+bool is_permissible_close_code(int code) {
+  return code == 1000 || code == 1001 || code == 1006 || code == 1011;
+}
 
 Client::Client(std::unique_ptr<WebSocket> socket, ClientOptions options, Jitter& jitter)
     : socket_(std::move(socket)),
@@ -165,7 +167,8 @@ asio::awaitable<Error> Client::serve(FrameHandler on_frame, StopToken stop) {
         result = make_error(ClientErrc::read_timeout, "read: i/o timeout");
       } else if (ec == websocket::error::closed) {
         // A close frame arrived; Beast has already answered it with the same code.
-        const int code = socket_->reason().code == websocket::close_code::none ? 1005 : socket_->reason().code;
+        const int code =
+            socket_->reason().code == websocket::close_code::none ? 1005 : socket_->reason().code;
         const std::string text = close_error_text(code, socket_->reason().reason);
         result = is_permissible_close_code(code) ? make_error(ClientErrc::eof, text)
                                                  : make_error(ClientErrc::closed_by_peer, text);
@@ -194,7 +197,9 @@ asio::awaitable<Result<void>> Client::send(std::string text) {
             std::make_shared<Result<void>>()};
   auto done = p.done;
   auto result = p.result;
-  if (closed_) co_return make_error(ClientErrc::not_connected, "the connection is currently nil. Please connect and try again.");
+  if (closed_)
+    co_return make_error(ClientErrc::not_connected,
+                         "the connection is currently nil. Please connect and try again.");
   queue_.push_back(std::move(p));
   if (!writer_running_) {
     writer_running_ = true;
@@ -209,7 +214,9 @@ asio::awaitable<Result<void>> Client::send_close(std::string reason) {
             std::make_shared<Result<void>>()};
   auto done = p.done;
   auto result = p.result;
-  if (closed_) co_return make_error(ClientErrc::not_connected, "the connection is currently nil. Please connect and try again.");
+  if (closed_)
+    co_return make_error(ClientErrc::not_connected,
+                         "the connection is currently nil. Please connect and try again.");
   queue_.push_back(std::move(p));
   if (!writer_running_) {
     writer_running_ = true;
@@ -259,8 +266,8 @@ asio::awaitable<void> Client::writer() {
 }
 
 void Client::start_periodic_disconnect(std::function<void(const error_code&)> on_fired) {
-  const auto after = options_.disconnect_timeout +
-                     std::chrono::duration_cast<std::chrono::nanoseconds>(options_.disconnect_jitter * jitter_.uniform());
+  const auto after = options_.disconnect_timeout + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                       options_.disconnect_jitter * jitter_.uniform());
   disconnect_timer_.expires_after(after);
   disconnect_timer_.async_wait([this, alive = alive_, on_fired](const boost::system::error_code& ec) {
     if (ec || !*alive || closed_) return;

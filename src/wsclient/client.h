@@ -26,13 +26,13 @@
 namespace ecs::wsclient {
 
 enum class ClientErrc {
-  eof = 1,            // permissible end: reconnect immediately
-  closed_by_peer,     // a close frame with a code that is not permissible (text has the code)
-  read_timeout,       // nothing read before the deadline ("i/o timeout")
-  closed_locally,     // close() was called ("use of closed network connection")
-  not_connected,      // write or serve without a connection
-  write_failed,       // a write failed or timed out
-  cancelled,          // the caller's stop token
+  eof = 1,         // permissible end: reconnect immediately
+  closed_by_peer,  // a close frame with a code that is not permissible (text has the code)
+  read_timeout,    // nothing read before the deadline ("i/o timeout")
+  closed_locally,  // close() was called ("use of closed network connection")
+  not_connected,   // write or serve without a connection
+  write_failed,    // a write failed or timed out
+  cancelled,       // the caller's stop token
 };
 const boost::system::error_category& client_category();
 error_code make_error_code(ClientErrc e);

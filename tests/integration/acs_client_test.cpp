@@ -28,8 +28,8 @@ class AcsClientTest : public ::testing::Test {
     };
   }
   std::shared_ptr<WebsocketClient> client(wsclient::ClientOptions options = {}) {
-    return std::make_shared<WebsocketClient>(io_.get_executor(), *parse_url(acs_.endpoint() + "/ws?seqNum=1"), dial_,
-                                             options, jitter_, metrics_);
+    return std::make_shared<WebsocketClient>(io_.get_executor(), *parse_url(acs_.endpoint() + "/ws?seqNum=1"),
+                                             dial_, options, jitter_, metrics_);
   }
   // Serves until the connection ends, running `during` (on the agent's io) once connected.
   Error serve(const std::shared_ptr<WebsocketClient>& c, std::function<asio::awaitable<void>()> during = {},
@@ -56,7 +56,8 @@ class AcsClientTest : public ::testing::Test {
   NoMetrics metrics_;
 };
 
-TEST_F(AcsClientTest, PayloadDecodesAndAckGoesOutInItsEnvelope) {  // TestConnect, TestAddRequestPayloadHandler
+TEST_F(AcsClientTest,
+       PayloadDecodesAndAckGoesOutInItsEnvelope) {  // TestConnect, TestAddRequestPayloadHandler
   acs_.on_connect_send(
       {R"({"type":"PayloadMessage","message":{"messageId":"mid","clusterArn":"c","containerInstanceArn":"ci","tasks":[{"arn":"arn1","containers":[{"name":"c1","image":"busybox"}]}]}})"});
   auto c = client();
@@ -77,7 +78,8 @@ TEST_F(AcsClientTest, PayloadDecodesAndAckGoesOutInItsEnvelope) {  // TestConnec
   EXPECT_EQ(got[0].messageId, "mid");
   EXPECT_EQ(got[0].tasks->front().arn, "arn1");
   ASSERT_TRUE(acs_.wait_for([&] { return acs_.received_all().size() == 1; }, 5s));
-  EXPECT_EQ(acs_.received_all()[0], R"({"type":"AckRequest","message":{"cluster":"c","containerInstance":"ci","messageId":"mid"}})");
+  EXPECT_EQ(acs_.received_all()[0],
+            R"({"type":"AckRequest","message":{"cluster":"c","containerInstance":"ci","messageId":"mid"}})");
   EXPECT_TRUE(acs_.connections()[0].signature_ok) << acs_.connections()[0].signature_error;
 }
 
@@ -169,11 +171,13 @@ TEST_F(AcsClientTest, PingsAreAnsweredButAreNotActivity) {
       acs_.ping();
     }
   });
-  EXPECT_EQ(e.code, wsclient::ClientErrc::read_timeout) << "pings must not extend the deadline: " << e.message;
+  EXPECT_EQ(e.code, wsclient::ClientErrc::read_timeout)
+      << "pings must not extend the deadline: " << e.message;
   EXPECT_EQ(any, 0);
 }
 
-TEST_F(AcsClientTest, LocalCloseAndStopEndTheReadLoop) {  // TestSetReadDeadlineClosedConnection, TestCtxCancel
+TEST_F(AcsClientTest,
+       LocalCloseAndStopEndTheReadLoop) {  // TestSetReadDeadlineClosedConnection, TestCtxCancel
   auto c = client();
   const Error local = serve(c, [&]() -> asio::awaitable<void> {
     co_await after(20ms);
@@ -183,10 +187,13 @@ TEST_F(AcsClientTest, LocalCloseAndStopEndTheReadLoop) {  // TestSetReadDeadline
   EXPECT_EQ(local.message, "use of closed network connection");
   StopSource stop;
   auto c2 = client();
-  const Error cancelled = serve(c2, [&]() -> asio::awaitable<void> {
-    co_await after(20ms);
-    stop.stop();
-  }, stop);
+  const Error cancelled = serve(
+      c2,
+      [&]() -> asio::awaitable<void> {
+        co_await after(20ms);
+        stop.stop();
+      },
+      stop);
   EXPECT_EQ(cancelled.code, wsclient::ClientErrc::cancelled);
 }
 
@@ -203,7 +210,8 @@ TEST_F(AcsClientTest, AfterTheEndWritesFail) {  // TestClosingConnection
   EXPECT_FALSE(r);
 }
 
-TEST_F(AcsClientTest, PeriodicDisconnectSendsConnectionExpired) {  // TestPeriodicDisconnect, TestWriteCloseMessage
+TEST_F(AcsClientTest,
+       PeriodicDisconnectSendsConnectionExpired) {  // TestPeriodicDisconnect, TestWriteCloseMessage
   wsclient::ClientOptions o;
   o.disconnect_timeout = 300ms;
   o.disconnect_jitter = 100ms;
@@ -227,7 +235,8 @@ TEST_F(AcsClientTest, RejectedUpgradeIsATypedAcsError) {  // TestConnectClientEr
 }
 
 TEST_F(AcsClientTest, UndecodableAndUnknownFramesAreDroppedNotActivity) {
-  acs_.on_connect_send({"garbage", R"({"type":"PollRequest","message":{}})", R"({"type":"HeartbeatMessage","message":{"messageId":"ok"}})"});
+  acs_.on_connect_send({"garbage", R"({"type":"PollRequest","message":{}})",
+                        R"({"type":"HeartbeatMessage","message":{"messageId":"ok"}})"});
   auto c = client();
   int any = 0;
   std::vector<std::string> heartbeats;

@@ -64,7 +64,8 @@ class AcsSessionE2E : public ::testing::Test {
     dial_.sign = [this](const Url& url) -> asio::awaitable<Result<aws::Headers>> {
       auto creds = co_await credentials_->retrieve();
       if (!creds) co_return creds.error();
-      co_return aws::sign_upgrade_request(url, *creds, "us-west-2", "ecs", std::chrono::system_clock::now()).headers;
+      co_return aws::sign_upgrade_request(url, *creds, "us-west-2", "ecs", std::chrono::system_clock::now())
+          .headers;
     };
     options_.cluster = kCluster;
     options_.container_instance_arn = kInstance;
@@ -78,12 +79,14 @@ class AcsSessionE2E : public ::testing::Test {
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
     WebsocketClientFactory real(io_.get_executor(), dial_, client_options_, jitter_, metrics_);
     CountingFactory factory(real);
-    Collaborators c{engine_, store_, engine_, eni_, resource_ ? &resource_handler_ : nullptr, seq_, manifest_,
-                    engine_, engine_, doctor_, metrics_};
+    Collaborators c{engine_, store_,    engine_, eni_,    resource_ ? &resource_handler_ : nullptr,
+                    seq_,    manifest_, engine_, engine_, doctor_,
+                    metrics_};
     ResponderSet responders(c, options_.docker_version, {}, nullptr, nullptr);
-    Session session(options_, *discovery_, factory,
-                    [&](const std::shared_ptr<Client>& client) { responders.register_all(client); }, clock_, jitter_,
-                    [this] { ++inactive_callbacks_; }, metrics_);
+    Session session(
+        options_, *discovery_, factory,
+        [&](const std::shared_ptr<Client>& client) { responders.register_all(client); }, clock_, jitter_,
+        [this] { ++inactive_callbacks_; }, metrics_);
     StopSource stop;
     bool held = false;
     asio::co_spawn(io_, session.start(stop), asio::detached);
@@ -115,11 +118,13 @@ class AcsSessionE2E : public ::testing::Test {
   static std::string heartbeat(const std::string& id) {
     return R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":")" + id + "\"}}";
   }
-  static std::string payload(const std::string& id, int seq, const std::string& task, const std::string& creds_id) {
+  static std::string payload(const std::string& id, int seq, const std::string& task,
+                             const std::string& creds_id) {
     return R"({"type":"PayloadMessage","message":{"messageId":")" + id + R"(","clusterArn":")" + kCluster +
            R"(","containerInstanceArn":")" + kInstance + R"(","seqNum":)" + std::to_string(seq) +
            R"(,"tasks":[{"arn":")" + task +
-           R"(","family":"web","version":"3","desiredStatus":"RUNNING","roleCredentials":{"credentialsId":")" + creds_id +
+           R"(","family":"web","version":"3","desiredStatus":"RUNNING","roleCredentials":{"credentialsId":")" +
+           creds_id +
            R"(","roleArn":"arn:aws:iam::123456789012:role/r","accessKeyId":"ASIATASK","secretAccessKey":"task-secret-never-logged","sessionToken":"task-token-never-logged","expiration":"2030-01-01T00:00:00Z"}}]}})";
   }
 
@@ -175,17 +180,23 @@ TEST_F(AcsSessionE2E, HeartbeatsAreAcknowledged) {
 
 TEST_F(AcsSessionE2E, PayloadIsAcknowledgedWithItsCredentials) {
   acs_.on_connect_send({payload("m-1", 7, "arn:aws:ecs:us-west-2:123456789012:task/default/t1", "cred-1")});
-  ASSERT_TRUE(run_until([&] { return received("AckRequest").size() == 1 && received("IAMRoleCredentialsAckRequest").size() == 1; }, 10s));
-  EXPECT_EQ(received("AckRequest")[0],
-            std::string(R"({"type":"AckRequest","message":{"cluster":")") + kCluster + R"(","containerInstance":")" +
-                kInstance + R"(","messageId":"m-1"}})");
-  EXPECT_EQ(received("IAMRoleCredentialsAckRequest")[0],
-            R"({"type":"IAMRoleCredentialsAckRequest","message":{"credentialsId":"cred-1","expiration":"2030-01-01T00:00:00Z","messageId":"m-1"}})");
+  ASSERT_TRUE(run_until(
+      [&] {
+        return received("AckRequest").size() == 1 && received("IAMRoleCredentialsAckRequest").size() == 1;
+      },
+      10s));
+  EXPECT_EQ(received("AckRequest")[0], std::string(R"({"type":"AckRequest","message":{"cluster":")") +
+                                           kCluster + R"(","containerInstance":")" + kInstance +
+                                           R"(","messageId":"m-1"}})");
+  EXPECT_EQ(
+      received("IAMRoleCredentialsAckRequest")[0],
+      R"({"type":"IAMRoleCredentialsAckRequest","message":{"credentialsId":"cred-1","expiration":"2030-01-01T00:00:00Z","messageId":"m-1"}})");
   EXPECT_EQ(store_.get_task_credentials("cred-1")->secret_access_key, "task-secret-never-logged");
   EXPECT_EQ(seq_.latest(), 7);
 }
 
-TEST_F(AcsSessionE2E, RefreshedCredentialsAreStoredThenAcknowledged) {  // TestStartSessionHandlesRefreshCredentialsMessages
+TEST_F(AcsSessionE2E,
+       RefreshedCredentialsAreStoredThenAcknowledged) {  // TestStartSessionHandlesRefreshCredentialsMessages
   acs_.on_connect_send(
       {payload("m-1", 1, "t1", "credsId"),
        R"({"type":"IAMRoleCredentialsMessage","message":{"messageId":"c-1","taskArn":"t1","roleType":"TaskApplication","roleCredentials":{"credentialsId":"credsId","roleArn":"r1","accessKeyId":"newakid","secretAccessKey":"newskid","sessionToken":"newstkn","expiration":"later"}}})"});
@@ -202,17 +213,19 @@ TEST_F(AcsSessionE2E, RefreshedCredentialsAreStoredThenAcknowledged) {  // TestS
   EXPECT_EQ(engine_.tasks().at("t1").credentials_id, "credsId");
   // Acks carry no ordering guarantee (the payload's credentials ack goes out in the background).
   const auto acks = received("IAMRoleCredentialsAckRequest");
-  EXPECT_EQ(std::count_if(acks.begin(), acks.end(),
-                          [](const std::string& a) { return a.find(R"("messageId":"c-1")") != std::string::npos; }),
-            1);
+  EXPECT_EQ(
+      std::count_if(acks.begin(), acks.end(),
+                    [](const std::string& a) { return a.find(R"("messageId":"c-1")") != std::string::npos; }),
+      1);
 }
 
 TEST_F(AcsSessionE2E, InvalidMessagesAreIgnoredOnALiveConnection) {
-  acs_.on_connect_send({"not json at all", R"({"type":"PollRequest","message":{}})",
-                        R"({"type":"PayloadMessage","message":{"clusterArn":"c"}})",
-                        R"({"type":"IAMRoleCredentialsMessage","message":{"messageId":"x","taskArn":"t","roleType":"Admin","roleCredentials":{"credentialsId":"i"}}})",
-                        R"({"type":"AttachTaskNetworkInterfacesMessage","message":{"messageId":"e"}})",
-                        R"({"type":"HeartbeatMessage","message":{"healthy":"not a bool"}})", heartbeat("after")});
+  acs_.on_connect_send(
+      {"not json at all", R"({"type":"PollRequest","message":{}})",
+       R"({"type":"PayloadMessage","message":{"clusterArn":"c"}})",
+       R"({"type":"IAMRoleCredentialsMessage","message":{"messageId":"x","taskArn":"t","roleType":"Admin","roleCredentials":{"credentialsId":"i"}}})",
+       R"({"type":"AttachTaskNetworkInterfacesMessage","message":{"messageId":"e"}})",
+       R"({"type":"HeartbeatMessage","message":{"healthy":"not a bool"}})", heartbeat("after")});
   ASSERT_TRUE(run_until([&] { return received("HeartbeatAckRequest").size() == 1; }, 10s));
   EXPECT_EQ(acs_.received_all().size(), 1u) << "only the valid heartbeat is answered";
   EXPECT_EQ(acs_.connection_count(), 1) << "invalid messages never close the connection";
@@ -222,22 +235,25 @@ TEST_F(AcsSessionE2E, ManifestLeadsToStopVerificationAndTheStop) {
   const std::string task = "arn:aws:ecs:us-west-2:123456789012:task/default/t1";
   acs_.on_connect_send(
       {payload("m-1", 1, task, "cred-1"),
-       std::string(R"({"type":"TaskManifestMessage","message":{"messageId":"tm-1","clusterArn":")") + kCluster +
-           R"(","containerInstanceArn":")" + kInstance + R"(","timeline":2,"tasks":[]}})"});
+       std::string(R"({"type":"TaskManifestMessage","message":{"messageId":"tm-1","clusterArn":")") +
+           kCluster + R"(","containerInstanceArn":")" + kInstance + R"(","timeline":2,"tasks":[]}})"});
   bool acked = false;
   ASSERT_TRUE(run_until(
       [&] {
         if (!acked && !received("TaskStopVerificationMessage").empty()) {
           acked = true;
-          acs_.send(R"({"type":"TaskStopVerificationAck","message":{"messageId":"tm-1","generatedAt":1,"stopTasks":[{"taskArn":")" +
-                    task + R"(","desiredStatus":"STOPPED"}]}})");
+          acs_.send(
+              R"({"type":"TaskStopVerificationAck","message":{"messageId":"tm-1","generatedAt":1,"stopTasks":[{"taskArn":")" +
+              task + R"(","desiredStatus":"STOPPED"}]}})");
         }
         return acked && engine_.tasks().at(task).desired_status == "STOPPED";
       },
       10s));
-  EXPECT_EQ(received("TaskStopVerificationMessage")[0],
-            std::string(R"({"type":"TaskStopVerificationMessage","message":{"messageId":"tm-1","stopCandidates":[{"desiredStatus":"STOPPED","taskArn":")") +
-                task + R"(","taskClusterArn":")" + kCluster + R"("}]}})");
+  EXPECT_EQ(
+      received("TaskStopVerificationMessage")[0],
+      std::string(
+          R"({"type":"TaskStopVerificationMessage","message":{"messageId":"tm-1","stopCandidates":[{"desiredStatus":"STOPPED","taskArn":")") +
+          task + R"(","taskClusterArn":")" + kCluster + R"("}]}})");
   EXPECT_EQ(received("AckRequest").size(), 2u);  // the payload's and the manifest's
   EXPECT_EQ(manifest_.get(), "");
 }
@@ -304,7 +320,8 @@ TEST_F(AcsSessionE2E, PeriodicDisconnectThenImmediateReconnect) {
   const auto conns = acs_.connections();
   EXPECT_EQ(conns[0].close_code_received, 1000);
   EXPECT_EQ(conns[0].close_reason_received, "ConnectionExpired: Reconnect to continue");
-  EXPECT_LT(conns[1].opened_at - conns[0].closed_at, 200ms) << "the server's close 1000 means reconnect at once";
+  EXPECT_LT(conns[1].opened_at - conns[0].closed_at, 200ms)
+      << "the server's close 1000 means reconnect at once";
 }
 
 TEST_F(AcsSessionE2E, DroppedTcpReconnectsAtOnce) {
@@ -319,16 +336,17 @@ TEST_F(AcsSessionE2E, DroppedTcpReconnectsAtOnce) {
       },
       10s));
   const auto conns = acs_.connections();
-  EXPECT_LT(conns[1].opened_at - conns[0].closed_at, 200ms) << "a TCP end without close frame is 1006: at once";
+  EXPECT_LT(conns[1].opened_at - conns[0].closed_at, 200ms)
+      << "a TCP end without close frame is 1006: at once";
 }
 
 TEST_F(AcsSessionE2E, AttachResourceWithContainerd) {  // TestStartSessionHandlesAttachResourceMessages
   options_.docker_version = "containerd";
   resource_ = true;
   acs_.on_connect_send(
-      {std::string(R"({"type":"ConfirmAttachmentMessage","message":{"messageId":"123","clusterArn":")") + kCluster +
-       R"(","containerInstanceArn":")" + kInstance +
-       R"(","attachment":{"attachmentArn":"arn:aws:ecs:us-west-2:123456789012:attachment/a","attachmentProperties":[{"name":"resourceType","value":"EphemeralStorage"},{"name":"volumeID","value":"v"},{"name":"deviceName","value":"/dev/x"},{"name":"volumeSizeInGiB","value":"1"},{"name":"requestedSizeInGiB","value":"1"},{"name":"resourceID","value":"r"}]}}})",
+      {std::string(R"({"type":"ConfirmAttachmentMessage","message":{"messageId":"123","clusterArn":")") +
+           kCluster + R"(","containerInstanceArn":")" + kInstance +
+           R"(","attachment":{"attachmentArn":"arn:aws:ecs:us-west-2:123456789012:attachment/a","attachmentProperties":[{"name":"resourceType","value":"EphemeralStorage"},{"name":"volumeID","value":"v"},{"name":"deviceName","value":"/dev/x"},{"name":"volumeSizeInGiB","value":"1"},{"name":"requestedSizeInGiB","value":"1"},{"name":"resourceID","value":"r"}]}}})",
        R"({"type":"StageUpdateMessage","message":{"messageId":"su-1"}})"});
   ASSERT_TRUE(run_until([&] { return received("AckRequest").size() == 1; }, 10s));
   EXPECT_EQ(resource_handler_.attachments.size(), 1u);
@@ -337,10 +355,12 @@ TEST_F(AcsSessionE2E, AttachResourceWithContainerd) {  // TestStartSessionHandle
 }
 
 TEST_F(AcsSessionE2E, UpdatesAreRefusedWhenDisabled) {
-  acs_.on_connect_send({R"({"type":"StageUpdateMessage","message":{"messageId":"su-1","clusterArn":"c","containerInstanceArn":"ci","updateInfo":{"location":"https://x","signature":"ab"}}})"});
+  acs_.on_connect_send(
+      {R"({"type":"StageUpdateMessage","message":{"messageId":"su-1","clusterArn":"c","containerInstanceArn":"ci","updateInfo":{"location":"https://x","signature":"ab"}}})"});
   ASSERT_TRUE(run_until([&] { return received("NackRequest").size() == 1; }, 10s));
-  EXPECT_EQ(received("NackRequest")[0],
-            R"({"type":"NackRequest","message":{"cluster":"c","containerInstance":"ci","messageId":"su-1","reason":"Updates are disabled"}})");
+  EXPECT_EQ(
+      received("NackRequest")[0],
+      R"({"type":"NackRequest","message":{"cluster":"c","containerInstance":"ci","messageId":"su-1","reason":"Updates are disabled"}})");
 }
 
 TEST_F(AcsSessionE2E, ManyReconnectsLeaveNothingBehind) {  // TestSessionDoesntLeakGoroutines

@@ -128,7 +128,8 @@ asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeAcs::State> state, serve
   c->record.query = parse_query(std::string(request.target()));
   c->record.host = std::string(request[http::field::host]);
   aws::ReceivedRequest received{"GET", std::string(request.target()), {}, ""};
-  for (const auto& f : request) received.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : request)
+    received.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   auto verified = aws::verify_signature(
       received,
       [state](const std::string& id) -> std::optional<std::string> {
@@ -211,7 +212,9 @@ void post_outgoing(ServerThread& servers, const std::shared_ptr<FakeAcs::State>&
 
 }  // namespace
 
-void FakeAcs::send(const std::string& frame) { post_outgoing(servers_, state_, {Outgoing::Kind::text, frame}); }
+void FakeAcs::send(const std::string& frame) {
+  post_outgoing(servers_, state_, {Outgoing::Kind::text, frame});
+}
 void FakeAcs::close(int code, const std::string& reason) {
   post_outgoing(servers_, state_, {Outgoing::Kind::close, reason, code});
 }
@@ -265,7 +268,8 @@ int FakeAcs::connection_count() const {
 std::vector<std::string> FakeAcs::received_all() const {
   std::lock_guard lock(state_->mutex);
   std::vector<std::string> out;
-  for (const auto& c : state_->conns) out.insert(out.end(), c->record.received.begin(), c->record.received.end());
+  for (const auto& c : state_->conns)
+    out.insert(out.end(), c->record.received.begin(), c->record.received.end());
   return out;
 }
 

@@ -17,7 +17,8 @@ namespace ecs::test {
 
 class FakeClient : public acs::Client {
  public:
-  explicit FakeClient(asio::any_io_executor executor, std::string url = "") : executor_(executor), url_(std::move(url)) {}
+  explicit FakeClient(asio::any_io_executor executor, std::string url = "")
+      : executor_(executor), url_(std::move(url)) {}
 
   std::function<Result<void>()> on_connect = [] { return Result<void>(); };
   // What serve() does: by default it waits until close() or stop, then reports why.
@@ -34,8 +35,9 @@ class FakeClient : public acs::Client {
       asio::steady_timer t(executor_, std::chrono::milliseconds(1));
       co_await t.async_wait(asio::use_awaitable);
     }
-    co_return stop.stopped() ? make_error(wsclient::ClientErrc::cancelled, "context canceled")
-                             : make_error(wsclient::ClientErrc::closed_locally, "use of closed network connection");
+    co_return stop.stopped()
+        ? make_error(wsclient::ClientErrc::cancelled, "context canceled")
+        : make_error(wsclient::ClientErrc::closed_locally, "use of closed network connection");
   }
   asio::awaitable<Result<void>> send(const acs::Message& message) override {
     sent.push_back(message);
@@ -112,7 +114,8 @@ class FakeDiscovery : public acs::EndpointDiscovery {
   std::deque<Result<std::string>> answers;  // then `fallback`
   Result<std::string> fallback = std::string("http://endpoint.tld");
   int calls = 0;
-  asio::awaitable<Result<std::string>> discover_poll_endpoint(const std::string&, const std::string&) override {
+  asio::awaitable<Result<std::string>> discover_poll_endpoint(const std::string&,
+                                                              const std::string&) override {
     ++calls;
     if (answers.empty()) co_return fallback;
     auto a = answers.front();

@@ -54,7 +54,8 @@ TEST(AcsModel, CoversEveryShapeAndMemberOfApi2Json) {
         our_members.erase(it);
       }
     }
-    EXPECT_TRUE(our_members.empty()) << name << " has members the model does not: " << our_members.begin()->first;
+    EXPECT_TRUE(our_members.empty()) << name
+                                     << " has members the model does not: " << our_members.begin()->first;
   }
   const auto names = all_shape_names();
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), api_structures);
@@ -136,22 +137,27 @@ TEST_F(DecodeTest, AttachEniMessagesDecodeEveryEniField) {
 }
 
 TEST_F(DecodeTest, KeysMatchCaseInsensitivelyButExactWins) {
-  const auto h = decode_as<HeartbeatMessage>(R"({"TYPE":"HeartbeatMessage","Message":{"MessageID":"x","Healthy":true}})");
+  const auto h = decode_as<HeartbeatMessage>(
+      R"({"TYPE":"HeartbeatMessage","Message":{"MessageID":"x","Healthy":true}})");
   EXPECT_EQ(h.messageId, "x");
   EXPECT_EQ(h.healthy, true);
-  const auto both = decode_as<HeartbeatMessage>(R"({"type":"HeartbeatMessage","message":{"MESSAGEID":"folded","messageId":"exact"}})");
+  const auto both = decode_as<HeartbeatMessage>(
+      R"({"type":"HeartbeatMessage","message":{"MESSAGEID":"folded","messageId":"exact"}})");
   EXPECT_EQ(both.messageId, "exact");
-  const auto last = decode_as<HeartbeatMessage>(R"({"type":"HeartbeatMessage","message":{"messageId":"a","messageId":"b"}})");
+  const auto last = decode_as<HeartbeatMessage>(
+      R"({"type":"HeartbeatMessage","message":{"messageId":"a","messageId":"b"}})");
   EXPECT_EQ(last.messageId, "b");
 }
 
 TEST_F(DecodeTest, NullIsAbsentAndNullMessageIsAnEmptyShape) {
-  const auto h = decode_as<HeartbeatMessage>(R"({"type":"HeartbeatMessage","message":{"messageId":null,"healthy":false}})");
+  const auto h = decode_as<HeartbeatMessage>(
+      R"({"type":"HeartbeatMessage","message":{"messageId":null,"healthy":false}})");
   EXPECT_FALSE(h.messageId);
   EXPECT_EQ(h.healthy, false);
   const auto empty = decode_as<HeartbeatMessage>(R"({"type":"HeartbeatMessage","message":null})");
   EXPECT_EQ(empty, HeartbeatMessage{});
-  const auto p = decode_as<PayloadMessage>(R"({"type":"PayloadMessage","message":{"tasks":[{"arn":"arn"}]}})");
+  const auto p =
+      decode_as<PayloadMessage>(R"({"type":"PayloadMessage","message":{"tasks":[{"arn":"arn"}]}})");
   EXPECT_EQ(p.tasks->front().arn, "arn");  // TestPayloadHandlerCalled
   EXPECT_EQ(decode_as<CloseMessage>(R"({"type":"CloseMessage","message":{"message":""}})").message, "");
 }
@@ -159,7 +165,8 @@ TEST_F(DecodeTest, NullIsAbsentAndNullMessageIsAnEmptyShape) {
 TEST_F(DecodeTest, MalformedFramesAreTypedErrors) {
   EXPECT_EQ(decode_error("not json").code, DecodeErrc::undecodable);
   EXPECT_EQ(decode_error("[1,2]").code, DecodeErrc::undecodable);
-  EXPECT_EQ(decode_error(R"({"type":"HeartbeatMessage","message":{"messageId":"x")").code, DecodeErrc::undecodable);
+  EXPECT_EQ(decode_error(R"({"type":"HeartbeatMessage","message":{"messageId":"x")").code,
+            DecodeErrc::undecodable);
   EXPECT_EQ(decode_error(R"({"message":{}})").code, DecodeErrc::undecodable);
   EXPECT_EQ(decode_error(R"({"type":"","message":{}})").code, DecodeErrc::undecodable);
   EXPECT_EQ(decode_error(R"({"type":7,"message":{}})").code, DecodeErrc::undecodable);
@@ -171,17 +178,24 @@ TEST_F(DecodeTest, MalformedFramesAreTypedErrors) {
 }
 
 TEST_F(DecodeTest, WrongMemberTypesNameTheMember) {
-  auto e = decode_error(R"({"type":"PayloadMessage","message":{"tasks":[{"containers":[{},{"cpu":"ten"}]}]}})");
+  auto e =
+      decode_error(R"({"type":"PayloadMessage","message":{"tasks":[{"containers":[{},{"cpu":"ten"}]}]}})");
   EXPECT_EQ(e.code, DecodeErrc::bad_member);
   EXPECT_EQ(e.message, "PayloadMessage: tasks[0].containers[1].cpu: expected an integer");
-  EXPECT_EQ(decode_error(R"({"type":"PayloadMessage","message":{"seqNum":1.5}})").code, DecodeErrc::bad_member);
-  EXPECT_EQ(decode_error(R"({"type":"PayloadMessage","message":{"seqNum":1e3}})").code, DecodeErrc::bad_member);
+  EXPECT_EQ(decode_error(R"({"type":"PayloadMessage","message":{"seqNum":1.5}})").code,
+            DecodeErrc::bad_member);
+  EXPECT_EQ(decode_error(R"({"type":"PayloadMessage","message":{"seqNum":1e3}})").code,
+            DecodeErrc::bad_member);
   EXPECT_EQ(decode_error(R"({"type":"PayloadMessage","message":{"seqNum":9223372036854775808}})").code,
             DecodeErrc::bad_member);
-  EXPECT_EQ(decode_error(R"({"type":"HeartbeatMessage","message":{"healthy":"yes"}})").code, DecodeErrc::bad_member);
-  EXPECT_EQ(decode_error(R"({"type":"PayloadMessage","message":{"tasks":{"arn":"x"}}})").code, DecodeErrc::bad_member);
-  EXPECT_EQ(decode_as<PayloadMessage>(R"({"type":"PayloadMessage","message":{"seqNum":-9223372036854775808}})").seqNum,
-            INT64_MIN);
+  EXPECT_EQ(decode_error(R"({"type":"HeartbeatMessage","message":{"healthy":"yes"}})").code,
+            DecodeErrc::bad_member);
+  EXPECT_EQ(decode_error(R"({"type":"PayloadMessage","message":{"tasks":{"arn":"x"}}})").code,
+            DecodeErrc::bad_member);
+  EXPECT_EQ(
+      decode_as<PayloadMessage>(R"({"type":"PayloadMessage","message":{"seqNum":-9223372036854775808}})")
+          .seqNum,
+      INT64_MIN);
 }
 
 TEST_F(DecodeTest, SingleKeyExceptionForm) {
@@ -203,13 +217,15 @@ TEST(AcsEncode, AgentMessagesAsInAppendixB) {
   ack.cluster = "c";
   ack.containerInstance = "ci";
   ack.messageId = "m-1";
-  EXPECT_EQ(encode(ack), R"({"type":"AckRequest","message":{"cluster":"c","containerInstance":"ci","messageId":"m-1"}})");
+  EXPECT_EQ(encode(ack),
+            R"({"type":"AckRequest","message":{"cluster":"c","containerInstance":"ci","messageId":"m-1"}})");
   IAMRoleCredentialsAckRequest creds;
   creds.messageId = "m-1";
   creds.expiration = "2030-01-01T00:00:00Z";
   creds.credentialsId = "cred-1";
-  EXPECT_EQ(encode(creds),
-            R"({"type":"IAMRoleCredentialsAckRequest","message":{"credentialsId":"cred-1","expiration":"2030-01-01T00:00:00Z","messageId":"m-1"}})");
+  EXPECT_EQ(
+      encode(creds),
+      R"({"type":"IAMRoleCredentialsAckRequest","message":{"credentialsId":"cred-1","expiration":"2030-01-01T00:00:00Z","messageId":"m-1"}})");
   TaskStopVerificationMessage v;
   v.messageId = "tm-1";
   TaskIdentifier t;
@@ -217,12 +233,14 @@ TEST(AcsEncode, AgentMessagesAsInAppendixB) {
   t.taskArn = "t9";
   t.taskClusterArn = "c";
   v.stopCandidates = std::vector<TaskIdentifier>{t};
-  EXPECT_EQ(encode(v),
-            R"({"type":"TaskStopVerificationMessage","message":{"messageId":"tm-1","stopCandidates":[{"desiredStatus":"STOPPED","taskArn":"t9","taskClusterArn":"c"}]}})");
+  EXPECT_EQ(
+      encode(v),
+      R"({"type":"TaskStopVerificationMessage","message":{"messageId":"tm-1","stopCandidates":[{"desiredStatus":"STOPPED","taskArn":"t9","taskClusterArn":"c"}]}})");
   NackRequest n;
   n.messageId = "su-1";
   n.reason = "Updates are disabled";
-  EXPECT_EQ(encode(n), R"({"type":"NackRequest","message":{"messageId":"su-1","reason":"Updates are disabled"}})");
+  EXPECT_EQ(encode(n),
+            R"({"type":"NackRequest","message":{"messageId":"su-1","reason":"Updates are disabled"}})");
   AckRequest empty_id;
   empty_id.messageId = "";  // a present empty string is written
   EXPECT_EQ(encode(empty_id), R"({"type":"AckRequest","message":{"messageId":""}})");
@@ -249,7 +267,12 @@ TEST(AcsEncode, EscapesAndRoundTripsEveryRecognizedType) {
   c.restartPolicy->ignoredExitCodes = std::vector<std::int64_t>{0, 137};
   task.containers = std::vector<Container>{c};
   p.tasks = std::vector<Task>{task};
-  Message messages[] = {p, HeartbeatMessage{}, CloseMessage{}, NackRequest{}, TaskManifestMessage{}, InactiveInstanceException{}};
+  Message messages[] = {p,
+                        HeartbeatMessage{},
+                        CloseMessage{},
+                        NackRequest{},
+                        TaskManifestMessage{},
+                        InactiveInstanceException{}};
   for (const Message& m : messages) {
     auto r = d.decode(encode(m));
     ASSERT_TRUE(r) << encode(m);
@@ -267,7 +290,8 @@ TEST(AcsErrors, FromRejectionBodies) {
   EXPECT_EQ(cluster.message, "InvalidClusterException: Invalid cluster");
   EXPECT_EQ(cluster.code, AcsErrc::invalid_cluster);
   EXPECT_FALSE(is_retriable(cluster));
-  const Error instance = error_from_rejection(R"({"type":"InvalidInstanceException","message":{"message":"Invalid instance"}})", d);
+  const Error instance = error_from_rejection(
+      R"({"type":"InvalidInstanceException","message":{"message":"Invalid instance"}})", d);
   EXPECT_EQ(instance.message, "InvalidInstanceException: Invalid instance");
   EXPECT_FALSE(is_retriable(instance));
   const Error server = error_from_rejection(R"({"type":"ServerException","message":null})", d);
@@ -279,9 +303,11 @@ TEST(AcsErrors, FromRejectionBodies) {
   const Error generic = error_from_rejection("generic error", d);
   EXPECT_TRUE(generic.message.starts_with("ACSError: ")) << generic.message;
   EXPECT_TRUE(is_retriable(generic));
-  const Error badly_typed = error_from_rejection(R"({"type":"ServerException","message":{"message":123}})", d);
+  const Error badly_typed =
+      error_from_rejection(R"({"type":"ServerException","message":{"message":123}})", d);
   EXPECT_TRUE(is_retriable(badly_typed));
-  const Error inactive = error_from_rejection(R"({"InactiveInstanceException":"Container instance is inactive"})", d);
+  const Error inactive =
+      error_from_rejection(R"({"InactiveInstanceException":"Container instance is inactive"})", d);
   EXPECT_TRUE(is_inactive_instance(inactive));
   EXPECT_FALSE(is_retriable(inactive));
   EXPECT_TRUE(is_inactive_instance(make_error(errc::make_error_code(errc::io_error),

@@ -129,14 +129,16 @@ TEST(RefreshValidation, RejectsEachProblemWithTheReferenceText) {
   EXPECT_EQ(text(validate_refresh_credentials(&no_creds)), "roleCredentials is not set for message ID 123");
   auto no_creds_id = m;
   no_creds_id.roleCredentials->credentialsId = "";
-  EXPECT_EQ(text(validate_refresh_credentials(&no_creds_id)), "roleCredentials ID not set for message ID 123");
+  EXPECT_EQ(text(validate_refresh_credentials(&no_creds_id)),
+            "roleCredentials ID not set for message ID 123");
   auto bad_role = m;
   bad_role.roleType = "Admin";
   EXPECT_EQ(text(validate_refresh_credentials(&bad_role)),
             "roleType \"Admin\" is invalid for message ID 123 with taskArn t1");
   auto no_role = m;
   no_role.roleType.reset();
-  EXPECT_EQ(text(validate_refresh_credentials(&no_role)), "roleType \"\" is invalid for message ID 123 with taskArn t1");
+  EXPECT_EQ(text(validate_refresh_credentials(&no_role)),
+            "roleType \"\" is invalid for message ID 123 with taskArn t1");
 }
 
 class RecordingMetadata : public CredentialsMetadata {
@@ -252,19 +254,22 @@ TEST(EniValidation, InvalidNetworkDetails) {
     change(e);
     return text(validate_eni(e));
   };
-  EXPECT_EQ(with([](auto& e) { e.ipv4Addresses.reset(); }), "eni message validation: no ipv4 addresses in the message");
+  EXPECT_EQ(with([](auto& e) { e.ipv4Addresses.reset(); }),
+            "eni message validation: no ipv4 addresses in the message");
   EXPECT_EQ(with([](auto& e) { e.subnetGatewayIpv4Address.reset(); }),
             "eni message validation: no subnet gateway ipv4 address in the message");
   EXPECT_EQ(with([](auto& e) { e.subnetGatewayIpv4Address = "0.0.0.INVALID"; }),
             "eni message validation: invalid subnet gateway ipv4 address 0.0.0.INVALID");
-  EXPECT_EQ(with([](auto& e) { e.macAddress.reset(); }), "eni message validation: empty eni mac address in the message");
+  EXPECT_EQ(with([](auto& e) { e.macAddress.reset(); }),
+            "eni message validation: empty eni mac address in the message");
   EXPECT_EQ(with([](auto& e) { e.macAddress = ""; }), "");  // only absence is rejected
   EXPECT_EQ(with([](auto& e) { e.ec2Id.reset(); }), "eni message validation: empty eni id in the message");
   EXPECT_EQ(with([](auto& e) { e.interfaceAssociationProtocol = "unsupported"; }),
             "invalid interface association protocol: unsupported");
   EXPECT_EQ(with([](auto& e) { e.interfaceAssociationProtocol = "tunnel"; }),
             "invalid interface association protocol: tunnel");
-  EXPECT_EQ(with([](auto& e) { e.interfaceAssociationProtocol = "vlan"; }), "vlan interface properties missing");
+  EXPECT_EQ(with([](auto& e) { e.interfaceAssociationProtocol = "vlan"; }),
+            "vlan interface properties missing");
   EXPECT_EQ(with([](auto& e) {
               e.ipv4Addresses.reset();
               e.ipv6Addresses = std::vector<IPv6AddressAssignment>{IPv6AddressAssignment{}};
@@ -341,7 +346,8 @@ TEST_F(ResponderTest, HeartbeatAcksAlwaysWithTheSameMessageId) {
 // ---- task manifest -------------------------------------------------------------------------
 class ScriptedComparer : public TaskComparer {
  public:
-  Result<std::vector<TaskIdentifier>> compare_running_tasks_with_manifest(const TaskManifestMessage&) override {
+  Result<std::vector<TaskIdentifier>> compare_running_tasks_with_manifest(
+      const TaskManifestMessage&) override {
     ++calls;
     return candidates;
   }
@@ -446,11 +452,17 @@ ConfirmAttachmentMessage resource_message(std::vector<std::pair<std::string, std
   return m;
 }
 
-const std::vector<std::pair<std::string, std::string>> kEphemeral = {
-    {"resourceType", "EphemeralStorage"}, {"volumeID", "v"}, {"deviceName", "/dev/x"},
-    {"volumeSizeInGiB", "10"},           {"requestedSizeInGiB", "10"}, {"resourceID", "r"}};
-const std::vector<std::pair<std::string, std::string>> kEbs = {
-    {"volumeId", "v"}, {"volumeSizeGib", "1"}, {"deviceName", "/dev/x"}, {"sourceVolumeHostPath", "/h"}, {"volumeName", "n"}};
+const std::vector<std::pair<std::string, std::string>> kEphemeral = {{"resourceType", "EphemeralStorage"},
+                                                                     {"volumeID", "v"},
+                                                                     {"deviceName", "/dev/x"},
+                                                                     {"volumeSizeInGiB", "10"},
+                                                                     {"requestedSizeInGiB", "10"},
+                                                                     {"resourceID", "r"}};
+const std::vector<std::pair<std::string, std::string>> kEbs = {{"volumeId", "v"},
+                                                               {"volumeSizeGib", "1"},
+                                                               {"deviceName", "/dev/x"},
+                                                               {"sourceVolumeHostPath", "/h"},
+                                                               {"volumeName", "n"}};
 
 TEST(AttachResourceValidation, TheReferenceCases) {
   EXPECT_EQ(text(validate_attach_resource(nullptr)), "Message is empty");
@@ -467,7 +479,8 @@ TEST(AttachResourceValidation, TheReferenceCases) {
   EXPECT_EQ(text(validate_attach_resource(&bad_cluster)), "Invalid clusterArn specified for message ID 123");
   auto bad_ci = ok;
   bad_ci.containerInstanceArn = "";
-  EXPECT_EQ(text(validate_attach_resource(&bad_ci)), "Invalid containerInstanceArn specified for message ID 123");
+  EXPECT_EQ(text(validate_attach_resource(&bad_ci)),
+            "Invalid containerInstanceArn specified for message ID 123");
   auto bad_arn = ok;
   bad_arn.attachment->attachmentArn = "incorrectArn";
   EXPECT_FALSE(validate_attach_resource(&bad_arn));

@@ -15,7 +15,8 @@ namespace {
 using namespace std::chrono_literals;
 using test::FakeClient;
 
-constexpr const char* kArn = "arn:aws:ecs:us-west-2:123456789012:container-instance/a1b2c3d4-5678-90ab-cdef-11111EXAMPLE";
+constexpr const char* kArn =
+    "arn:aws:ecs:us-west-2:123456789012:container-instance/a1b2c3d4-5678-90ab-cdef-11111EXAMPLE";
 
 SessionOptions options() {
   SessionOptions o;
@@ -30,7 +31,9 @@ SessionOptions options() {
 }
 
 Error eof() { return make_error(wsclient::ClientErrc::eof, "EOF"); }
-Error other() { return make_error(errc::make_error_code(errc::connection_reset), "connection reset by peer"); }
+Error other() {
+  return make_error(errc::make_error_code(errc::connection_reset), "connection reset by peer");
+}
 Error inactive() {
   return make_error(AcsErrc::inactive_instance, "InactiveInstanceException: Container instance is inactive");
 }
@@ -38,8 +41,9 @@ Error inactive() {
 class SessionTest : public ::testing::Test {
  protected:
   Session make(SessionOptions o = options(), Clock* clock = nullptr) {
-    return Session(o, discovery, factory, [](const std::shared_ptr<Client>&) {}, clock ? *clock : manual, jitter,
-                   [this] { ++inactive_callbacks; }, metrics);
+    return Session(
+        o, discovery, factory, [](const std::shared_ptr<Client>&) {}, clock ? *clock : manual, jitter,
+        [this] { ++inactive_callbacks; }, metrics);
   }
   // Serve() of each client returns `result` at once.
   void serve_returns(Error result) {
@@ -60,15 +64,19 @@ class SessionTest : public ::testing::Test {
 
 TEST_F(SessionTest, AcsUrl) {  // TestACSURL / TestSessionReconnectCorrectlySetsAcsUrl
   const std::string escaped =
-      "arn%3Aaws%3Aecs%3Aus-west-2%3A123456789012%3Acontainer-instance%2Fa1b2c3d4-5678-90ab-cdef-11111EXAMPLE";
+      "arn%3Aaws%3Aecs%3Aus-west-2%3A123456789012%3Acontainer-instance%2Fa1b2c3d4-5678-90ab-cdef-"
+      "11111EXAMPLE";
   EXPECT_EQ(Session::acs_url("http://endpoint.tld", options(), true),
-            "http://endpoint.tld/ws?agentHash=ffffffff&agentVersion=1.23.4&clusterArn=default&containerInstanceArn=" +
-                escaped + "&dockerVersion=DockerVersion%3A+1.2.3&protocolVersion=2&sendCredentials=true&seqNum=1");
+            "http://endpoint.tld/"
+            "ws?agentHash=ffffffff&agentVersion=1.23.4&clusterArn=default&containerInstanceArn=" +
+                escaped +
+                "&dockerVersion=DockerVersion%3A+1.2.3&protocolVersion=2&sendCredentials=true&seqNum=1");
   EXPECT_EQ(Session::acs_url("https://h/", options(), false).substr(0, 14), "https://h/ws?a");
   EXPECT_TRUE(Session::acs_url("https://h/p", options(), false).starts_with("https://h/p/ws?"));
   auto containerd = options();
   containerd.docker_version = "containerd";
-  EXPECT_NE(Session::acs_url("http://e", containerd, true).find("&dockerVersion=containerd&"), std::string::npos);
+  EXPECT_NE(Session::acs_url("http://e", containerd, true).find("&dockerVersion=containerd&"),
+            std::string::npos);
   auto none = options();
   none.docker_version = "";
   EXPECT_EQ(Session::acs_url("http://e", none, true).find("dockerVersion"), std::string::npos);
@@ -80,7 +88,8 @@ TEST_F(SessionTest, ReconnectsCorrectlySettingSendCredentials) {  // TestSession
   for (int i = 0; i < 10; ++i) test::run(io, s.start_session_once(stop));
   ASSERT_EQ(factory.urls.size(), 10u);
   EXPECT_NE(factory.urls[0].find("sendCredentials=true"), std::string::npos);
-  for (int i = 1; i < 10; ++i) EXPECT_NE(factory.urls[i].find("sendCredentials=false"), std::string::npos) << i;
+  for (int i = 1; i < 10; ++i)
+    EXPECT_NE(factory.urls[i].find("sendCredentials=false"), std::string::npos) << i;
   EXPECT_EQ(metrics.count("ACSSession.ACSConnectFailure"), 10);  // TestSessionCorrectlySetsSendCredentials
   std::string second = factory.urls[1];
   second.replace(second.find("sendCredentials=false"), 21, "sendCredentials=true");
@@ -181,12 +190,13 @@ TEST_F(SessionTest, ReconnectsWithBackoffOnOtherErrors) {  // TestSessionReconne
 
 TEST_F(SessionTest, InactiveInstanceCallsTheCallbackAndWaitsAnHour) {  // TestSessionCallsInactiveInstanceCB
   factory.configure = [](FakeClient& c, int) { c.on_connect = [] { return Result<void>(inactive()); }; };
-  Session s = Session(options(), discovery, factory, [](const std::shared_ptr<Client>&) {}, manual, jitter,
-                      [this] {
-                        ++inactive_callbacks;
-                        stop.stop();  // the reference's callback publishes a deregistration event
-                      },
-                      metrics);
+  Session s = Session(
+      options(), discovery, factory, [](const std::shared_ptr<Client>&) {}, manual, jitter,
+      [this] {
+        ++inactive_callbacks;
+        stop.stop();  // the reference's callback publishes a deregistration event
+      },
+      metrics);
   const Error e = test::run(io, s.start(stop));
   EXPECT_EQ(e.code, wsclient::ClientErrc::cancelled);
   EXPECT_EQ(inactive_callbacks, 1);
@@ -223,7 +233,8 @@ TEST_F(SessionTest, ReconnectsOnServeErrors) {  // TestSessionReconnectsOnServeE
   EXPECT_EQ(factory.clients.size(), 11u);
 }
 
-TEST_F(SessionTest, DisconnectedTimeIsKnownFromTheSecondConnection) {  // TestSessionStopsWhenContextIsCanceled
+TEST_F(SessionTest,
+       DisconnectedTimeIsKnownFromTheSecondConnection) {  // TestSessionStopsWhenContextIsCanceled
   std::vector<bool> had_disconnected;
   Session* session = nullptr;
   factory.configure = [&](FakeClient& c, int n) {
@@ -266,7 +277,8 @@ TEST_F(SessionTest, DiscoverPollEndpointErrorBacksOff) {  // TestSessionReconnec
       return Result<void>(eof());
     };
   };
-  Session s(options(), discovery, factory, [](const std::shared_ptr<Client>&) {}, steady, random, [] {}, metrics);
+  Session s(
+      options(), discovery, factory, [](const std::shared_ptr<Client>&) {}, steady, random, [] {}, metrics);
   const auto start = std::chrono::steady_clock::now();
   test::run(io, s.start(stop));
   ASSERT_EQ(attempts.size(), 1u);
@@ -347,7 +359,8 @@ TEST_F(SessionTest, UpdateHandlersOnlyWithADockerRuntime) {  // TestSessionCalls
   RecordingEniHandler eni;
   RecordingResourceHandler resource;
   StaticDoctor doctor;
-  Collaborators collaborators{engine, store, engine, eni, &resource, seq, manifest, engine, engine, doctor, metrics};
+  Collaborators collaborators{engine,   store,  engine, eni,    &resource, seq,
+                              manifest, engine, engine, doctor, metrics};
   ResponderSet docker(collaborators, "1.2.3", {}, nullptr, nullptr);
   auto c1 = std::make_shared<FakeClient>(io.get_executor());
   docker.register_all(c1);

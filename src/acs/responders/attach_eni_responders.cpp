@@ -9,7 +9,9 @@ namespace ecs::acs {
 
 namespace {
 
-Error invalid(std::string text) { return make_error(errc::make_error_code(errc::invalid_argument), std::move(text)); }
+Error invalid(std::string text) {
+  return make_error(errc::make_error_code(errc::invalid_argument), std::move(text));
+}
 bool empty(const String& s) { return !s || s->empty(); }
 
 // The checks both messages share, in the reference's order; task_arn is null for instance ENIs.
@@ -36,11 +38,12 @@ void attach(const M& m, const std::string& task_arn, const std::string& type, En
             asio::any_io_executor executor, const Sender& sender) {
   const auto expires = std::chrono::steady_clock::now() + std::chrono::milliseconds(*m.waitTimeoutMs);
   for (const auto& eni : *m.elasticNetworkInterfaces) {
-    EniAttachment a{task_arn, eni.attachmentArn.value_or(""), type, eni.macAddress.value_or(""), *m.clusterArn,
-                    *m.containerInstanceArn, expires};
+    EniAttachment a{task_arn,      eni.attachmentArn.value_or(""), type,   eni.macAddress.value_or(""),
+                    *m.clusterArn, *m.containerInstanceArn,        expires};
     asio::post(executor, [&handler, a] {
       if (auto r = handler.handle_eni_attachment(a); !r) {
-        log::error("ENI attachment failed", {{"attachmentArn", a.attachment_arn}, {"error", r.error().message}});
+        log::error("ENI attachment failed",
+                   {{"attachmentArn", a.attachment_arn}, {"error", r.error().message}});
       }
     });
   }
@@ -67,7 +70,8 @@ void AttachTaskEniResponder::register_on(const std::shared_ptr<Client>& client) 
       [this, sender](const AttachTaskNetworkInterfacesMessage& m) { return handle(m, sender); });
 }
 
-asio::awaitable<void> AttachTaskEniResponder::handle(const AttachTaskNetworkInterfacesMessage& m, const Sender& sender) {
+asio::awaitable<void> AttachTaskEniResponder::handle(const AttachTaskNetworkInterfacesMessage& m,
+                                                     const Sender& sender) {
   if (auto valid = validate_attach_task_eni(&m); !valid) {
     log::warn("dropping an invalid AttachTaskNetworkInterfacesMessage", {{"error", valid.error().message}});
     co_return;
@@ -85,7 +89,8 @@ void AttachInstanceEniResponder::register_on(const std::shared_ptr<Client>& clie
 asio::awaitable<void> AttachInstanceEniResponder::handle(const AttachInstanceNetworkInterfacesMessage& m,
                                                          const Sender& sender) {
   if (auto valid = validate_attach_instance_eni(&m); !valid) {
-    log::warn("dropping an invalid AttachInstanceNetworkInterfacesMessage", {{"error", valid.error().message}});
+    log::warn("dropping an invalid AttachInstanceNetworkInterfacesMessage",
+              {{"error", valid.error().message}});
     co_return;
   }
   const auto executor = co_await asio::this_coro::executor;

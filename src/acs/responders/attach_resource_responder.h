@@ -19,7 +19,8 @@ Result<std::map<std::string, std::string>> validate_attachment(const Attachment&
 
 class AttachResourceResponder {
  public:
-  AttachResourceResponder(ResourceHandler& handler, Metrics& metrics) : handler_(handler), metrics_(metrics) {}
+  AttachResourceResponder(ResourceHandler& handler, Metrics& metrics)
+      : handler_(handler), metrics_(metrics) {}
   void register_on(const std::shared_ptr<Client>& client);
   asio::awaitable<void> handle(const ConfirmAttachmentMessage& message, const Sender& sender);
 

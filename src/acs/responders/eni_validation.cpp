@@ -6,7 +6,9 @@ namespace ecs::acs {
 
 namespace {
 
-Error invalid(std::string text) { return make_error(errc::make_error_code(errc::invalid_argument), std::move(text)); }
+Error invalid(std::string text) {
+  return make_error(errc::make_error_code(errc::invalid_argument), std::move(text));
+}
 
 // "<address>/<prefix>": splitting on '/' gives exactly two parts.
 bool two_parts(const std::string& v) { return std::count(v.begin(), v.end(), '/') == 1; }
@@ -21,7 +23,8 @@ Result<void> validate_eni(const ElasticNetworkInterface& eni) {
       return invalid("eni message validation: no subnet gateway ipv6 address in the message");
     }
     if (!two_parts(*eni.subnetGatewayIpv6Address)) {
-      return invalid("eni message validation: invalid subnet gateway ipv6 address " + *eni.subnetGatewayIpv6Address);
+      return invalid("eni message validation: invalid subnet gateway ipv6 address " +
+                     *eni.subnetGatewayIpv6Address);
     }
   } else {
     if (v4 == 0) return invalid("eni message validation: no ipv4 addresses in the message");
@@ -29,7 +32,8 @@ Result<void> validate_eni(const ElasticNetworkInterface& eni) {
       return invalid("eni message validation: no subnet gateway ipv4 address in the message");
     }
     if (!two_parts(*eni.subnetGatewayIpv4Address)) {
-      return invalid("eni message validation: invalid subnet gateway ipv4 address " + *eni.subnetGatewayIpv4Address);
+      return invalid("eni message validation: invalid subnet gateway ipv4 address " +
+                     *eni.subnetGatewayIpv4Address);
     }
   }
   // Only absence is rejected: empty strings pass, as in the reference.
@@ -38,8 +42,9 @@ Result<void> validate_eni(const ElasticNetworkInterface& eni) {
   if (eni.interfaceAssociationProtocol) {
     const std::string& p = *eni.interfaceAssociationProtocol;
     if (p != "default" && p != "vlan") return invalid("invalid interface association protocol: " + p);
-    if (p == "vlan" && (!eni.interfaceVlanProperties || eni.interfaceVlanProperties->vlanId.value_or("").empty() ||
-                        eni.interfaceVlanProperties->trunkInterfaceMacAddress.value_or("").empty())) {
+    if (p == "vlan" &&
+        (!eni.interfaceVlanProperties || eni.interfaceVlanProperties->vlanId.value_or("").empty() ||
+         eni.interfaceVlanProperties->trunkInterfaceMacAddress.value_or("").empty())) {
       return invalid("vlan interface properties missing");
     }
   }

@@ -6,7 +6,9 @@ namespace ecs::acs {
 
 namespace {
 
-Error invalid(std::string text) { return make_error(errc::make_error_code(errc::invalid_argument), std::move(text)); }
+Error invalid(std::string text) {
+  return make_error(errc::make_error_code(errc::invalid_argument), std::move(text));
+}
 
 bool empty(const String& s) { return !s || s->empty(); }
 
@@ -32,7 +34,8 @@ asio::awaitable<void> PayloadResponder::handle(const PayloadMessage& message, co
     log::warn("dropping an invalid PayloadMessage", {{"error", valid.error().message}});
     co_return;
   }
-  AckFunction ack = [sender](const AckRequest& payload_ack, const std::vector<IAMRoleCredentialsAckRequest>& credentials_acks) {
+  AckFunction ack = [sender](const AckRequest& payload_ack,
+                             const std::vector<IAMRoleCredentialsAckRequest>& credentials_acks) {
     sender.send_in_background(Message(payload_ack));
     for (const auto& c : credentials_acks) sender.send_in_background(Message(c));
   };

@@ -12,7 +12,8 @@ ResponderSet::ResponderSet(Collaborators c, std::string docker_version, UpdateOp
       heartbeat_(c.doctor),
       manifest_(c.sequence, c.manifest_id, c.comparer, c.metrics),
       stop_ack_(c.manifest_id, c.stopper, c.metrics),
-      resource_(c.resource != nullptr ? std::make_unique<AttachResourceResponder>(*c.resource, c.metrics) : nullptr),
+      resource_(c.resource != nullptr ? std::make_unique<AttachResourceResponder>(*c.resource, c.metrics)
+                                      : nullptr),
       update_(std::move(updates), downloader, std::move(exit_for_update)) {}
 
 void ResponderSet::register_all(const std::shared_ptr<Client>& client) {

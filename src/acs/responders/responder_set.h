@@ -32,8 +32,8 @@ struct Collaborators {
 
 class ResponderSet {
  public:
-  ResponderSet(Collaborators c, std::string docker_version, UpdateOptions updates, UpdateDownloader* downloader,
-               std::function<void()> exit_for_update);
+  ResponderSet(Collaborators c, std::string docker_version, UpdateOptions updates,
+               UpdateDownloader* downloader, std::function<void()> exit_for_update);
   void register_all(const std::shared_ptr<Client>& client);
 
  private:

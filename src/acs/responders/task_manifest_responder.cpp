@@ -10,15 +10,15 @@ void TaskManifestResponder::register_on(const std::shared_ptr<Client>& client) {
   client->on<TaskManifestMessage>([this, sender](const TaskManifestMessage& m) { return handle(m, sender); });
 }
 
-asio::awaitable<void> TaskManifestResponder::handle(const TaskManifestMessage& message, const Sender& sender) {
+asio::awaitable<void> TaskManifestResponder::handle(const TaskManifestMessage& message,
+                                                    const Sender& sender) {
   constexpr std::string_view kMetric = "TaskManifestResponder.Duration";
   const std::int64_t timeline = message.timeline.value_or(0);
   const std::int64_t latest = sequence_.latest();
   if (timeline <= latest) {
-    log::warn("dropping a stale TaskManifestMessage",
-              {{"messageId", message.messageId.value_or("")},
-               {"timeline", std::to_string(timeline)},
-               {"latestSequenceNumber", std::to_string(latest)}});
+    log::warn("dropping a stale TaskManifestMessage", {{"messageId", message.messageId.value_or("")},
+                                                       {"timeline", std::to_string(timeline)},
+                                                       {"latestSequenceNumber", std::to_string(latest)}});
     metrics_.done(kMetric, {});
     co_return;
   }
@@ -52,7 +52,8 @@ asio::awaitable<void> TaskManifestResponder::handle(const TaskManifestMessage& m
     asio::co_spawn(
         executor,
         [sender, m = std::move(m), pending, all_sent]() -> asio::awaitable<void> {
-          co_await sender.send(m);
+          auto sent = co_await sender.send(m);  // a failure is logged by the sender
+          (void)sent;
           if (--*pending == 0) all_sent->set();
         },
         asio::detached);

@@ -12,7 +12,8 @@ asio::awaitable<void> TaskStopVerificationAckResponder::handle(const TaskStopVer
   const std::string ack_id = message.messageId.value_or("");
   const std::string stored = manifest_id_.get();
   if (ack_id.empty() || ack_id != stored) {
-    log::warn("Invalid ACK message ID received: " + ack_id + ", mismatch with manifest message ID: " + stored);
+    log::warn("Invalid ACK message ID received: " + ack_id +
+              ", mismatch with manifest message ID: " + stored);
     co_return;
   }
   (void)manifest_id_.set("");

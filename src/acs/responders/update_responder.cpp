@@ -30,12 +30,13 @@ std::string random_hex() {
 void UpdateResponder::register_on(const std::shared_ptr<Client>& client) {
   Sender sender(client);
   client->on<StageUpdateMessage>([this, sender](const StageUpdateMessage& m) { return stage(m, sender); });
-  client->on<PerformUpdateMessage>([this, sender](const PerformUpdateMessage& m) { return perform(m, sender); });
+  client->on<PerformUpdateMessage>(
+      [this, sender](const PerformUpdateMessage& m) { return perform(m, sender); });
 }
 
 template <class M>
-asio::awaitable<void> UpdateResponder::nack(const M& message, const std::string& message_id, const std::string& reason,
-                                            const Sender& sender) {
+asio::awaitable<void> UpdateResponder::nack(const M& message, const std::string& message_id,
+                                            const std::string& reason, const Sender& sender) {
   NackRequest n;
   n.cluster = message.clusterArn;
   n.containerInstance = message.containerInstanceArn;
@@ -68,9 +69,12 @@ asio::awaitable<void> UpdateResponder::stage(const StageUpdateMessage& m, const 
     co_return;
   }
   std::string problem;
-  if (!m.updateInfo) problem = "Invalid update: no update info given";
-  else if (!m.updateInfo->location) problem = "Invalid update: no location given";
-  else if (!m.updateInfo->signature) problem = "Invalid update: no signature given";
+  if (!m.updateInfo)
+    problem = "Invalid update: no update info given";
+  else if (!m.updateInfo->location)
+    problem = "Invalid update: no location given";
+  else if (!m.updateInfo->signature)
+    problem = "Invalid update: no signature given";
   if (!problem.empty()) {
     co_await nack(m, id, problem, sender);
     reset();
@@ -95,7 +99,8 @@ asio::awaitable<void> UpdateResponder::stage(const StageUpdateMessage& m, const 
     failure = "Unable to download: " + digest.error().message;
   } else {
     std::string expected = signature;
-    std::transform(expected.begin(), expected.end(), expected.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(expected.begin(), expected.end(), expected.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     if (*digest != expected) {
       failure = "Unable to download: Hashsum validation failed";
     } else {

@@ -24,8 +24,8 @@ class UpdateDownloader {
 };
 
 struct UpdateOptions {
-  bool enabled = false;       // ECS_UPDATES_ENABLED
-  std::string download_dir;   // ECS_UPDATE_DOWNLOAD_DIR
+  bool enabled = false;      // ECS_UPDATES_ENABLED
+  std::string download_dir;  // ECS_UPDATE_DOWNLOAD_DIR
 };
 
 class UpdateResponder {

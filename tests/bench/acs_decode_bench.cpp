@@ -1,0 +1,106 @@
+// Decoding each ACS message type into the typed model, next to simdjson's raw parse (DOM) of
+// the same bytes in the same run. Goal: decode within 3x of the raw parse.
+#include <simdjson.h>
+
+#include <string>
+#include <vector>
+
+#include "acs/codec.h"
+#include "ratio_reporter.h"
+
+namespace {
+
+std::string container(int i) {
+  std::string s = R"({"name":"c)";
+  s += std::to_string(i);
+  return s +
+         R"(","image":"123456789012.dkr.ecr.us-west-2.amazonaws.com/app:v1","cpu":128,"memory":256,"essential":true,"command":["run","--port","8080"],"environment":{"STAGE":"prod","REGION":"us-west-2"},"portMappings":[{"containerPort":8080,"hostPort":0,"protocol":"tcp"}],"mountPoints":[{"sourceVolume":"data","containerPath":"/data","readOnly":false}],"managedAgents":[{"name":"ExecuteCommandAgent","properties":{"sessionLimit":"2"}}],"logsAuthStrategy":"ExecutionRole","dependsOn":[{"containerName":"init","condition":"SUCCESS"}]})";
+}
+
+std::string task(int t, int containers) {
+  std::string s = R"({"arn":"arn:aws:ecs:us-west-2:123456789012:task/default/)";
+  s += std::to_string(t);
+  s +=
+      R"(","family":"web","version":"3","desiredStatus":"RUNNING","networkMode":"awsvpc","cpu":1.5,"memory":2048,"launchType":"EC2","containers":[)";
+  for (int i = 0; i < containers; ++i) {
+    if (i) s += ',';
+    s += container(i);
+  }
+  s +=
+      R"(],"volumes":[{"name":"data","type":"host","host":{"sourcePath":"/mnt/data"}}],"roleCredentials":{"credentialsId":"cred-)";
+  s += std::to_string(t);
+  s +=
+      R"(","roleArn":"arn:aws:iam::123456789012:role/app","accessKeyId":"ASIAEXAMPLE","secretAccessKey":"secret","sessionToken":"token","expiration":"2030-01-01T00:00:00Z"}})";
+  return s;
+}
+
+std::string payload(int tasks, int containers) {
+  std::string s =
+      R"({"type":"PayloadMessage","message":{"messageId":"m-1","clusterArn":"arn:aws:ecs:us-west-2:123456789012:cluster/default","containerInstanceArn":"arn:aws:ecs:us-west-2:123456789012:container-instance/default/abc","seqNum":7,"generatedAt":1700000000,"tasks":[)";
+  for (int t = 0; t < tasks; ++t) {
+    if (t) s += ',';
+    s += task(t, containers);
+  }
+  return s + "]}}";
+}
+
+struct Sample {
+  const char* name;
+  std::string frame;
+};
+
+std::vector<Sample>& samples() {
+  static std::vector<Sample> s = {
+      {"Heartbeat", R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":"hb-1"}})"},
+      {"Payload1Task1Container", payload(1, 1)},
+      {"Payload100Tasks10Containers", payload(100, 10)},
+      {"RefreshCredentials",
+       R"({"type":"IAMRoleCredentialsMessage","message":{"messageId":"c-1","taskArn":"arn:aws:ecs:us-west-2:123456789012:task/default/t1","roleType":"TaskApplication","roleCredentials":{"credentialsId":"cred-1","roleArn":"arn:aws:iam::123456789012:role/r","accessKeyId":"AKID2","secretAccessKey":"SK2","sessionToken":"ST2","expiration":"2030-01-01T06:00:00Z"}}})"},
+      {"AttachTaskEni",
+       R"({"type":"AttachTaskNetworkInterfacesMessage","message":{"messageId":"123","clusterArn":"default","containerInstanceArn":"ci","taskArn":"t","waitTimeoutMs":1000,"elasticNetworkInterfaces":[{"ec2Id":"eni-1","macAddress":"00:0a:95:9d:68:16","interfaceAssociationProtocol":"default","subnetGatewayIpv4Address":"192.168.1.1/24","ipv4Addresses":[{"primary":true,"privateAddress":"192.168.1.2"}]}]}})"},
+      {"TaskManifest",
+       R"({"type":"TaskManifestMessage","message":{"messageId":"tm-1","clusterArn":"c","containerInstanceArn":"ci","timeline":8,"tasks":[{"taskArn":"t1","desiredStatus":"RUNNING"},{"taskArn":"t2","desiredStatus":"STOPPED"}]}})"},
+      {"TaskStopVerificationAck",
+       R"({"type":"TaskStopVerificationAck","message":{"messageId":"tm-1","generatedAt":1700000100,"stopTasks":[{"taskArn":"t9","desiredStatus":"STOPPED"}]}})"},
+      {"ConfirmAttachment",
+       R"({"type":"ConfirmAttachmentMessage","message":{"messageId":"123","clusterArn":"arn:aws:ecs:us-west-2:1:cluster/d","containerInstanceArn":"arn:aws:ecs:us-west-2:1:container-instance/x","attachment":{"attachmentArn":"arn:aws:ecs:us-west-2:1:attachment/a","attachmentType":"amazonebs","attachmentProperties":[{"name":"volumeId","value":"v"},{"name":"volumeSizeGib","value":"1"}]}}})"},
+      {"ExceptionSingleKey", R"({"InactiveInstanceException":"Container instance is inactive"})"},
+  };
+  return s;
+}
+
+void decode(benchmark::State& state, const std::string* frame) {
+  ecs::acs::Decoder decoder;
+  for (auto _ : state) {
+    auto m = decoder.decode(*frame);
+    if (!m) state.SkipWithError("decode failed");
+    benchmark::DoNotOptimize(m);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * frame->size()));
+}
+
+// The baseline at its cheapest: the bytes are padded once, outside the loop, so each iteration is
+// nothing but simdjson's DOM parse (the decoder, by contrast, copies each frame it is given).
+void raw_parse(benchmark::State& state, const std::string* frame) {
+  simdjson::dom::parser parser;
+  const simdjson::padded_string padded(*frame);
+  for (auto _ : state) {
+    simdjson::dom::element doc;
+    if (parser.parse(padded).get(doc) != simdjson::SUCCESS) state.SkipWithError("parse failed");
+    benchmark::DoNotOptimize(doc);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * frame->size()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (const Sample& s : samples()) {
+    const std::string d = std::string("BM_Decode_") + s.name;
+    const std::string r = std::string("BM_RawParse_") + s.name;
+    benchmark::RegisterBenchmark(d.c_str(), decode, &s.frame);
+    benchmark::RegisterBenchmark(r.c_str(), raw_parse, &s.frame);
+    ecs::bench::compare(d, r);
+  }
+  return ecs::bench::run_main(argc, argv);
+}
