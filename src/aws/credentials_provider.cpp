@@ -9,6 +9,7 @@
 
 #include "core/file.h"
 #include "core/log.h"
+#include "core/rfc3339.h"
 
 namespace ecs::aws {
 namespace {
@@ -52,22 +53,13 @@ const boost::system::error_category& credentials_category() {
 error_code make_error_code(CredentialsErrc e) { return {static_cast<int>(e), credentials_category()}; }
 
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)
-  if (text.size() < 20) return std::nullopt;
-  std::tm tm{};
-  std::istringstream in{std::string(text.substr(0, 19))};
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (in.fail()) return std::nullopt;
-  // system_clock counts nanoseconds in 64 bits: it ends in 2262. Years outside 1970-2200 are
-  // not credentials' expirations anyway.
-  if (tm.tm_year < 70 || tm.tm_year > 300) return std::nullopt;
-  std::string_view rest = text.substr(19);
-  if (!rest.empty() && rest.front() == '.') {
-    rest.remove_prefix(1);
-    while (!rest.empty() && std::isdigit(static_cast<unsigned char>(rest.front()))) rest.remove_prefix(1);
+  // IMDS and credential files also write the offset without a colon.
+  if (text.ends_with("+0000")) {
+    std::string utc(text.substr(0, text.size() - 5));
+    utc += 'Z';
+    return ecs::parse_rfc3339(utc);
   }
-  if (rest != "Z" && rest != "+00:00" && rest != "+0000") return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return ecs::parse_rfc3339(text);
 }
 
 asio::awaitable<Result<Credentials>> EnvironmentCredentialsProvider::retrieve() {

@@ -119,7 +119,14 @@ asio::awaitable<void> HttpServer::serve(std::shared_ptr<HttpServer> self, Stream
     parser.body_limit(options_.max_body_bytes);
     lowest(stream).expires_after(options_.read_timeout);
     boost::system::error_code ec;
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    // Boost 1.74's parser does not apply body_limit to a Content-Length body: check it here.
+    if (!ec && parser.content_length() && *parser.content_length() > options_.max_body_bytes) {
+      ec = http::error::body_limit;
+    }
+    if (!ec && !parser.is_done()) {
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    }
     if (ec) {
       if (ec == http::error::header_limit || ec == http::error::body_limit) {
         Request dummy;

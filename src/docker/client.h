@@ -1,0 +1,107 @@
+// The Docker Engine API client (exec-manager.md §6).
+//
+// ExecApi is what the ECS Exec manager needs (exec create/start/inspect and the container's
+// process list); EngineClient implements it over a Transport and adds the container and image
+// calls the tests and the task engine use. Every call has its own deadline (1 min unless given)
+// and ends at once when its stop token stops.
+//
+// API version: the first call asks the daemon (GET /version) and uses the reference's rule —
+// the floor 1.21, raised to the daemon's MinAPIVersion when that is higher — for every path
+// prefix (/v1.21/...). Errors come out typed (DockerErrc) with the reference's texts: the
+// daemon's message prefixed with "Error response from daemon: ", or for a deadline
+// "Could not transition to <op>; timed out after waiting 1m0s".
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/async_event.h"
+#include "core/asio.h"
+#include "core/clock.h"
+#include "docker/errors.h"
+#include "docker/transport.h"
+#include "docker/types.h"
+
+namespace ecs::docker {
+
+using std::chrono::nanoseconds;
+inline constexpr nanoseconds kDefaultCallTimeout = std::chrono::minutes(1);
+
+class ExecApi {
+ public:
+  virtual ~ExecApi() = default;
+  // POST /containers/{id}/exec → the exec id.
+  virtual asio::awaitable<Result<std::string>> create_exec(const std::string& container_id, const ExecConfig& config,
+                                                           nanoseconds timeout, StopToken stop) = 0;
+  // POST /exec/{id}/start (detached: returns once the process is launched).
+  virtual asio::awaitable<Result<void>> start_exec(const std::string& exec_id, bool detach, bool tty,
+                                                   nanoseconds timeout, StopToken stop) = 0;
+  // GET /exec/{id}/json
+  virtual asio::awaitable<Result<ExecInspect>> inspect_exec(const std::string& exec_id, nanoseconds timeout,
+                                                            StopToken stop) = 0;
+  // GET /containers/{id}/top
+  virtual asio::awaitable<Result<TopResult>> top(const std::string& container_id, nanoseconds timeout,
+                                                 StopToken stop) = 0;
+};
+
+struct EngineClientOptions {
+  std::string min_api_version = "1.21";  // the reference's MinDockerAPIVersion on Linux
+  std::size_t body_limit = kDefaultBodyLimit;
+};
+
+class EngineClient : public ExecApi {
+ public:
+  EngineClient(std::unique_ptr<Transport> transport, EngineClientOptions options = {});
+  // From DOCKER_HOST ("" = platform default).
+  static Result<std::unique_ptr<EngineClient>> from_docker_host(std::string_view docker_host,
+                                                                EngineClientOptions options = {});
+
+  asio::awaitable<Result<std::string>> create_exec(const std::string& container_id, const ExecConfig& config,
+                                                   nanoseconds timeout, StopToken stop) override;
+  asio::awaitable<Result<void>> start_exec(const std::string& exec_id, bool detach, bool tty, nanoseconds timeout,
+                                           StopToken stop) override;
+  asio::awaitable<Result<ExecInspect>> inspect_exec(const std::string& exec_id, nanoseconds timeout,
+                                                    StopToken stop) override;
+  asio::awaitable<Result<TopResult>> top(const std::string& container_id, nanoseconds timeout,
+                                         StopToken stop) override;
+
+  asio::awaitable<Result<void>> ping(nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+  asio::awaitable<Result<VersionInfo>> version(nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+  // The API version used in paths (negotiated on first use).
+  asio::awaitable<Result<std::string>> api_version(nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+
+  asio::awaitable<Result<ContainerInspect>> inspect_container(const std::string& id,
+                                                              nanoseconds timeout = kDefaultCallTimeout,
+                                                              StopToken stop = {});
+  asio::awaitable<Result<std::string>> create_container(const ContainerCreateConfig& config,
+                                                        nanoseconds timeout = kDefaultCallTimeout,
+                                                        StopToken stop = {});
+  asio::awaitable<Result<void>> start_container(const std::string& id, nanoseconds timeout = kDefaultCallTimeout,
+                                                StopToken stop = {});
+  // Stops with `grace_seconds` before SIGKILL; an already stopped container is not an error.
+  asio::awaitable<Result<void>> stop_container(const std::string& id, int grace_seconds,
+                                               nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+  asio::awaitable<Result<void>> kill_container(const std::string& id, const std::string& signal,
+                                               nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+  asio::awaitable<Result<void>> remove_container(const std::string& id, bool force,
+                                                 nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+  asio::awaitable<Result<ImageInspect>> inspect_image(const std::string& name,
+                                                      nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+
+ private:
+  // One call: negotiate the version if needed, send, map errors. `op` names the call in the
+  // timeout text. Returns the response only for 2xx/3xx.
+  asio::awaitable<Result<HttpResponse>> call(std::string_view op, std::string method, std::string path,
+                                             std::string body, nanoseconds timeout, StopToken stop);
+  Error from_transport(const Error& error, std::string_view op, nanoseconds timeout) const;
+  Error from_status(const HttpResponse& response) const;
+
+  std::unique_ptr<Transport> transport_;
+  EngineClientOptions options_;
+  std::string api_version_;                  // empty until negotiated
+  std::shared_ptr<AsyncEvent> negotiating_;  // set while one caller negotiates for everyone
+};
+
+}  // namespace ecs::docker

@@ -1,0 +1,44 @@
+#include "docker/endpoint.h"
+
+#include "core/address.h"
+#include "docker/errors.h"
+
+namespace ecs::docker {
+
+Result<Endpoint> parse_endpoint(std::string_view docker_host) {
+  if (docker_host.empty()) docker_host = kDefaultDockerHost;
+  Endpoint e;
+  e.text = std::string(docker_host);
+  auto bad = [&](std::string why) {
+    return make_error(DockerErrc::bad_endpoint,
+                      "DOCKER_HOST=" + e.text + " is not usable: " + why +
+                          " (expected unix:///path/to/docker.sock, tcp://host:port or npipe:////./pipe/name)");
+  };
+  if (docker_host.starts_with("unix://")) {
+    e.kind = Endpoint::Kind::unix_socket;
+    e.path = std::string(docker_host.substr(7));
+    if (e.path.empty() || e.path[0] != '/') return bad("the socket path must be absolute");
+    return e;
+  }
+  if (docker_host.starts_with("tcp://")) {
+    auto hp = parse_host_port(docker_host.substr(6), "DOCKER_HOST");
+    if (!hp) return bad(hp.error().message);
+    e.kind = Endpoint::Kind::tcp;
+    e.host = hp->host;
+    e.port = hp->port;
+    return e;
+  }
+  if (docker_host.starts_with("npipe://")) {
+    e.kind = Endpoint::Kind::named_pipe;
+    e.path = std::string(docker_host.substr(8));
+#ifdef _WIN32
+    if (e.path.empty()) return bad("the pipe name is empty");
+    return e;
+#else
+    return bad("named pipes exist only on Windows");
+#endif
+  }
+  return bad("unknown scheme");
+}
+
+}  // namespace ecs::docker

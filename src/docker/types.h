@@ -1,0 +1,103 @@
+// The Docker Engine API objects the agent sends and reads (only the fields it uses), and their
+// JSON forms. Parsing follows Go's encoding/json as the reference's client does: member names
+// match case-insensitively, null reads as the zero value, unknown members are ignored.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace ecs::docker {
+
+struct VersionInfo {
+  std::string version;          // "20.10.24"
+  std::string api_version;      // "1.41"
+  std::string min_api_version;  // "1.12"; empty on daemons older than API 1.25
+  std::string os;
+};
+
+// POST /containers/{id}/exec, fields in the Go client's order (exec-manager.md §6.2).
+struct ExecConfig {
+  std::string user;
+  bool privileged = false;
+  bool tty = false;
+  bool attach_stdin = false;
+  bool attach_stderr = false;
+  bool attach_stdout = false;
+  bool detach = false;
+  std::string detach_keys;
+  std::optional<std::vector<std::string>> env;  // absent is written as null
+  std::string working_dir;
+  std::vector<std::string> cmd;
+};
+
+struct ExecInspect {
+  std::string id;
+  std::string container_id;
+  bool running = false;
+  std::int64_t exit_code = 0;  // null while running reads as 0
+  std::int64_t pid = 0;
+};
+
+struct ContainerState {
+  std::string status;  // created, running, exited...
+  bool running = false;
+  bool paused = false;
+  bool restarting = false;
+  std::int64_t pid = 0;
+  std::int64_t exit_code = 0;
+};
+
+struct ContainerInspect {
+  std::string id;
+  std::string name;  // with the leading '/'
+  std::string image;
+  ContainerState state;
+  std::vector<std::string> exec_ids;  // null reads as empty
+};
+
+// POST /containers/create: what the tests and the task engine need.
+struct ContainerCreateConfig {
+  std::string name;  // optional
+  std::string image;
+  std::vector<std::string> cmd;
+  std::vector<std::string> env;  // KEY=VALUE
+  std::map<std::string, std::string> labels;
+  std::vector<std::string> binds;  // host:container[:ro]
+  std::string network_mode;        // e.g. none
+};
+
+struct ImageInspect {
+  std::string id;
+};
+
+// GET /containers/{id}/top: `ps` output on the daemon's host, one row per process.
+struct TopResult {
+  std::vector<std::string> titles;
+  std::vector<std::vector<std::string>> processes;
+};
+
+std::string encode_exec_config(const ExecConfig& config);  // with Go's trailing newline
+std::string encode_exec_start(bool detach, bool tty);
+std::string encode_container_create(const ContainerCreateConfig& config);
+
+// Each returns DockerErrc::malformed_response naming `what` when the body is not the JSON object
+// expected.
+Result<VersionInfo> parse_version(std::string_view body);
+Result<std::string> parse_id(std::string_view body, std::string_view what);  // {"Id": "..."}
+Result<ExecInspect> parse_exec_inspect(std::string_view body);
+Result<ContainerInspect> parse_container_inspect(std::string_view body);
+Result<ImageInspect> parse_image_inspect(std::string_view body);
+Result<TopResult> parse_top(std::string_view body);
+// The daemon's error text: the JSON `message` when there is one, else the body itself (trimmed).
+std::string parse_error_message(std::string_view body, bool json);
+
+// "1.41" > "1.9": dotted decimal comparison (-1, 0, 1).
+int compare_api_versions(std::string_view a, std::string_view b);
+
+}  // namespace ecs::docker
