@@ -5,8 +5,8 @@
 #include <deque>
 #include <memory>
 
-#include "core/async_event.h"
 #include "core/asio.h"
+#include "core/async_event.h"
 
 namespace ecs {
 

@@ -36,14 +36,16 @@ Error EngineClient::from_status(const HttpResponse& response) const {
   return make_error(code, std::move(text));
 }
 
-asio::awaitable<Result<HttpResponse>> EngineClient::call(std::string_view op, std::string method, std::string path,
-                                                         std::string body, nanoseconds timeout, StopToken stop) {
+asio::awaitable<Result<HttpResponse>> EngineClient::call(std::string_view op, std::string method,
+                                                         std::string path, std::string body,
+                                                         nanoseconds timeout, StopToken stop) {
   const auto started = std::chrono::steady_clock::now();
   auto version = co_await api_version(timeout, stop);
   if (!version) co_return version.error();
   const auto remaining = timeout - (std::chrono::steady_clock::now() - started);
   if (remaining <= nanoseconds::zero()) {
-    co_return from_transport(make_error(DockerErrc::timeout, "deadline passed while negotiating"), op, timeout);
+    co_return from_transport(make_error(DockerErrc::timeout, "deadline passed while negotiating"), op,
+                             timeout);
   }
   HttpRequest request{std::move(method), "/v" + *version + path, std::move(body)};
   auto response = co_await transport_->round_trip(request, remaining, stop);
@@ -70,7 +72,8 @@ asio::awaitable<Result<std::string>> EngineClient::api_version(nanoseconds timeo
       chosen = info->min_api_version;
     }
     if (compare_api_versions(info->api_version, chosen) < 0) {
-      co_return make_error(DockerErrc::unsupported_api, "the Docker daemon's API version " + info->api_version +
+      co_return make_error(DockerErrc::unsupported_api, "the Docker daemon's API version " +
+                                                            info->api_version +
                                                             " is older than this agent's minimum " + chosen);
     }
     api_version_ = chosen;
@@ -111,22 +114,24 @@ asio::awaitable<Result<void>> EngineClient::start_exec(const std::string& exec_i
   co_return Result<void>();
 }
 
-asio::awaitable<Result<ExecInspect>> EngineClient::inspect_exec(const std::string& exec_id, nanoseconds timeout,
-                                                                StopToken stop) {
-  auto r = co_await call("inspect exec command", "GET", "/exec/" + percent_encode(exec_id) + "/json", "", timeout,
-                         stop);
+asio::awaitable<Result<ExecInspect>> EngineClient::inspect_exec(const std::string& exec_id,
+                                                                nanoseconds timeout, StopToken stop) {
+  auto r = co_await call("inspect exec command", "GET", "/exec/" + percent_encode(exec_id) + "/json", "",
+                         timeout, stop);
   if (!r) co_return r.error();
   co_return parse_exec_inspect(r->body);
 }
 
 asio::awaitable<Result<TopResult>> EngineClient::top(const std::string& container_id, nanoseconds timeout,
                                                      StopToken stop) {
-  auto r = co_await call("top", "GET", "/containers/" + percent_encode(container_id) + "/top", "", timeout, stop);
+  auto r =
+      co_await call("top", "GET", "/containers/" + percent_encode(container_id) + "/top", "", timeout, stop);
   if (!r) co_return r.error();
   co_return parse_top(r->body);
 }
 
-asio::awaitable<Result<ContainerInspect>> EngineClient::inspect_container(const std::string& id, nanoseconds timeout,
+asio::awaitable<Result<ContainerInspect>> EngineClient::inspect_container(const std::string& id,
+                                                                          nanoseconds timeout,
                                                                           StopToken stop) {
   auto r = co_await call("inspect", "GET", "/containers/" + percent_encode(id) + "/json", "", timeout, stop);
   if (!r) co_return r.error();
@@ -151,32 +156,35 @@ asio::awaitable<Result<void>> EngineClient::start_container(const std::string& i
 
 asio::awaitable<Result<void>> EngineClient::stop_container(const std::string& id, int grace_seconds,
                                                            nanoseconds timeout, StopToken stop) {
-  auto r = co_await call("stop", "POST", "/containers/" + percent_encode(id) + "/stop?t=" + std::to_string(grace_seconds),
-                         "", timeout, stop);
+  auto r = co_await call("stop", "POST",
+                         "/containers/" + percent_encode(id) + "/stop?t=" + std::to_string(grace_seconds), "",
+                         timeout, stop);
   if (!r) co_return r.error();
   co_return Result<void>();
 }
 
 asio::awaitable<Result<void>> EngineClient::kill_container(const std::string& id, const std::string& signal,
                                                            nanoseconds timeout, StopToken stop) {
-  auto r = co_await call("kill", "POST", "/containers/" + percent_encode(id) + "/kill?signal=" + percent_encode(signal),
-                         "", timeout, stop);
-  if (!r) co_return r.error();
-  co_return Result<void>();
-}
-
-asio::awaitable<Result<void>> EngineClient::remove_container(const std::string& id, bool force, nanoseconds timeout,
-                                                             StopToken stop) {
-  auto r = co_await call("remove", "DELETE",
-                         "/containers/" + percent_encode(id) + (force ? "?force=1&v=1" : "?v=1"), "", timeout, stop);
-  if (!r) co_return r.error();
-  co_return Result<void>();
-}
-
-asio::awaitable<Result<ImageInspect>> EngineClient::inspect_image(const std::string& name, nanoseconds timeout,
-                                                                  StopToken stop) {
-  auto r = co_await call("inspect image", "GET", "/images/" + percent_encode(name, /*keep_slash=*/true) + "/json", "",
+  auto r = co_await call("kill", "POST",
+                         "/containers/" + percent_encode(id) + "/kill?signal=" + percent_encode(signal), "",
                          timeout, stop);
+  if (!r) co_return r.error();
+  co_return Result<void>();
+}
+
+asio::awaitable<Result<void>> EngineClient::remove_container(const std::string& id, bool force,
+                                                             nanoseconds timeout, StopToken stop) {
+  auto r = co_await call("remove", "DELETE",
+                         "/containers/" + percent_encode(id) + (force ? "?force=1&v=1" : "?v=1"), "", timeout,
+                         stop);
+  if (!r) co_return r.error();
+  co_return Result<void>();
+}
+
+asio::awaitable<Result<ImageInspect>> EngineClient::inspect_image(const std::string& name,
+                                                                  nanoseconds timeout, StopToken stop) {
+  auto r = co_await call("inspect image", "GET",
+                         "/images/" + percent_encode(name, /*keep_slash=*/true) + "/json", "", timeout, stop);
   if (!r) co_return r.error();
   co_return parse_image_inspect(r->body);
 }

@@ -17,8 +17,8 @@
 #include <optional>
 #include <string>
 
-#include "core/async_event.h"
 #include "core/asio.h"
+#include "core/async_event.h"
 #include "core/clock.h"
 #include "docker/errors.h"
 #include "docker/transport.h"
@@ -33,8 +33,9 @@ class ExecApi {
  public:
   virtual ~ExecApi() = default;
   // POST /containers/{id}/exec → the exec id.
-  virtual asio::awaitable<Result<std::string>> create_exec(const std::string& container_id, const ExecConfig& config,
-                                                           nanoseconds timeout, StopToken stop) = 0;
+  virtual asio::awaitable<Result<std::string>> create_exec(const std::string& container_id,
+                                                           const ExecConfig& config, nanoseconds timeout,
+                                                           StopToken stop) = 0;
   // POST /exec/{id}/start (detached: returns once the process is launched).
   virtual asio::awaitable<Result<void>> start_exec(const std::string& exec_id, bool detach, bool tty,
                                                    nanoseconds timeout, StopToken stop) = 0;
@@ -60,17 +61,19 @@ class EngineClient : public ExecApi {
 
   asio::awaitable<Result<std::string>> create_exec(const std::string& container_id, const ExecConfig& config,
                                                    nanoseconds timeout, StopToken stop) override;
-  asio::awaitable<Result<void>> start_exec(const std::string& exec_id, bool detach, bool tty, nanoseconds timeout,
-                                           StopToken stop) override;
+  asio::awaitable<Result<void>> start_exec(const std::string& exec_id, bool detach, bool tty,
+                                           nanoseconds timeout, StopToken stop) override;
   asio::awaitable<Result<ExecInspect>> inspect_exec(const std::string& exec_id, nanoseconds timeout,
                                                     StopToken stop) override;
   asio::awaitable<Result<TopResult>> top(const std::string& container_id, nanoseconds timeout,
                                          StopToken stop) override;
 
   asio::awaitable<Result<void>> ping(nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
-  asio::awaitable<Result<VersionInfo>> version(nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+  asio::awaitable<Result<VersionInfo>> version(nanoseconds timeout = kDefaultCallTimeout,
+                                               StopToken stop = {});
   // The API version used in paths (negotiated on first use).
-  asio::awaitable<Result<std::string>> api_version(nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+  asio::awaitable<Result<std::string>> api_version(nanoseconds timeout = kDefaultCallTimeout,
+                                                   StopToken stop = {});
 
   asio::awaitable<Result<ContainerInspect>> inspect_container(const std::string& id,
                                                               nanoseconds timeout = kDefaultCallTimeout,
@@ -78,17 +81,22 @@ class EngineClient : public ExecApi {
   asio::awaitable<Result<std::string>> create_container(const ContainerCreateConfig& config,
                                                         nanoseconds timeout = kDefaultCallTimeout,
                                                         StopToken stop = {});
-  asio::awaitable<Result<void>> start_container(const std::string& id, nanoseconds timeout = kDefaultCallTimeout,
+  asio::awaitable<Result<void>> start_container(const std::string& id,
+                                                nanoseconds timeout = kDefaultCallTimeout,
                                                 StopToken stop = {});
   // Stops with `grace_seconds` before SIGKILL; an already stopped container is not an error.
   asio::awaitable<Result<void>> stop_container(const std::string& id, int grace_seconds,
-                                               nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+                                               nanoseconds timeout = kDefaultCallTimeout,
+                                               StopToken stop = {});
   asio::awaitable<Result<void>> kill_container(const std::string& id, const std::string& signal,
-                                               nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+                                               nanoseconds timeout = kDefaultCallTimeout,
+                                               StopToken stop = {});
   asio::awaitable<Result<void>> remove_container(const std::string& id, bool force,
-                                                 nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+                                                 nanoseconds timeout = kDefaultCallTimeout,
+                                                 StopToken stop = {});
   asio::awaitable<Result<ImageInspect>> inspect_image(const std::string& name,
-                                                      nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+                                                      nanoseconds timeout = kDefaultCallTimeout,
+                                                      StopToken stop = {});
 
  private:
   // One call: negotiate the version if needed, send, map errors. `op` names the call in the

@@ -10,9 +10,10 @@ Result<Endpoint> parse_endpoint(std::string_view docker_host) {
   Endpoint e;
   e.text = std::string(docker_host);
   auto bad = [&](std::string why) {
-    return make_error(DockerErrc::bad_endpoint,
-                      "DOCKER_HOST=" + e.text + " is not usable: " + why +
-                          " (expected unix:///path/to/docker.sock, tcp://host:port or npipe:////./pipe/name)");
+    return make_error(
+        DockerErrc::bad_endpoint,
+        "DOCKER_HOST=" + e.text + " is not usable: " + why +
+            " (expected unix:///path/to/docker.sock, tcp://host:port or npipe:////./pipe/name)");
   };
   if (docker_host.starts_with("unix://")) {
     e.kind = Endpoint::Kind::unix_socket;

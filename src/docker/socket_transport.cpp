@@ -18,7 +18,8 @@ namespace http = beast::http;
 // Leaves the stop token's registration when the exchange ends, however it ends.
 class StopRegistration {
  public:
-  StopRegistration(const StopToken& token, std::function<void()> fn) : token_(token), id_(token.on_stop(std::move(fn))) {}
+  StopRegistration(const StopToken& token, std::function<void()> fn)
+      : token_(token), id_(token.on_stop(std::move(fn))) {}
   ~StopRegistration() { token_.forget(id_); }
   StopRegistration(const StopRegistration&) = delete;
   StopRegistration& operator=(const StopRegistration&) = delete;
@@ -37,7 +38,8 @@ class SocketTransport : public Transport {
   SocketTransport(Endpoint endpoint, std::string where, std::size_t body_limit)
       : endpoint_(std::move(endpoint)), where_(std::move(where)), body_limit_(body_limit) {}
 
-  asio::awaitable<Result<HttpResponse>> round_trip(const HttpRequest& request, std::chrono::nanoseconds timeout,
+  asio::awaitable<Result<HttpResponse>> round_trip(const HttpRequest& request,
+                                                   std::chrono::nanoseconds timeout,
                                                    StopToken stop) override {
     if (stop.stopped()) co_return make_error(DockerErrc::canceled, "context canceled");
     auto executor = co_await asio::this_coro::executor;
@@ -96,9 +98,9 @@ class SocketTransport : public Transport {
     if (stopped) return make_error(DockerErrc::canceled, "context canceled");
     if (ec == beast::error::timeout) return make_error(DockerErrc::timeout, "timed out talking to " + where_);
     if (ec == http::error::body_limit) {
-      return make_error(DockerErrc::malformed_response,
-                        "the Docker daemon at " + where_ + " sent a body larger than " + std::to_string(body_limit_) +
-                            " bytes");
+      return make_error(DockerErrc::malformed_response, "the Docker daemon at " + where_ +
+                                                            " sent a body larger than " +
+                                                            std::to_string(body_limit_) + " bytes");
     }
     const error_code eos = http::error::end_of_stream;
     if (ec.category() == eos.category() && ec != eos && ec != http::error::partial_message) {
@@ -119,8 +121,8 @@ Result<std::unique_ptr<Transport>> make_transport(const Endpoint& endpoint, std:
   switch (endpoint.kind) {
     case Endpoint::Kind::unix_socket: {
       using P = asio::local::stream_protocol;
-      return std::unique_ptr<Transport>(std::make_unique<SocketTransport<P>>(P::endpoint(endpoint.path), endpoint.text,
-                                                                             body_limit));
+      return std::unique_ptr<Transport>(
+          std::make_unique<SocketTransport<P>>(P::endpoint(endpoint.path), endpoint.text, body_limit));
     }
     case Endpoint::Kind::tcp: {
       using P = asio::ip::tcp;
@@ -130,8 +132,8 @@ Result<std::unique_ptr<Transport>> make_transport(const Endpoint& endpoint, std:
         return make_error(DockerErrc::bad_endpoint,
                           "DOCKER_HOST=" + endpoint.text + " is not usable: the host must be an IP address");
       }
-      return std::unique_ptr<Transport>(
-          std::make_unique<SocketTransport<P>>(P::endpoint(address, endpoint.port), endpoint.text, body_limit));
+      return std::unique_ptr<Transport>(std::make_unique<SocketTransport<P>>(
+          P::endpoint(address, endpoint.port), endpoint.text, body_limit));
     }
     case Endpoint::Kind::named_pipe:
       break;

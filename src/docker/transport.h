@@ -33,7 +33,8 @@ class Transport {
   // canceled (stop), transport (cannot connect, connection lost), malformed_response (not HTTP,
   // body over the limit). Any HTTP status is a response, not an error.
   virtual asio::awaitable<Result<HttpResponse>> round_trip(const HttpRequest& request,
-                                                           std::chrono::nanoseconds timeout, StopToken stop) = 0;
+                                                           std::chrono::nanoseconds timeout,
+                                                           StopToken stop) = 0;
 };
 
 inline constexpr std::size_t kDefaultBodyLimit = 16 * 1024 * 1024;

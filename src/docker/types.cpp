@@ -42,7 +42,8 @@ class Reader {
   Result<object> parse(std::string_view body) {
     element doc;
     if (parser_.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) {
-      return make_error(DockerErrc::malformed_response, std::string(what_) + ": the daemon's answer is not JSON");
+      return make_error(DockerErrc::malformed_response,
+                        std::string(what_) + ": the daemon's answer is not JSON");
     }
     object obj;
     if (doc.get_object().get(obj) != simdjson::SUCCESS) {

@@ -32,17 +32,22 @@ const std::string_view kSeelogLinux =
 
 const std::string_view kSeelogWindows =
     "<!--amazon-ssm-agent uses seelog logging -->\n"
-    "<!--Seelog has github wiki pages, which contain detailed how-tos references: https://github.com/cihub/seelog/wiki -->\n"
+    "<!--Seelog has github wiki pages, which contain detailed how-tos references: "
+    "https://github.com/cihub/seelog/wiki -->\n"
     "<!--Seelog examples can be found here: https://github.com/cihub/seelog-examples -->\n"
-    "<seelog type=\"adaptive\" mininterval=\"2000000\" maxinterval=\"100000000\" critmsgcount=\"500\" minlevel=\"info\">\n"
+    "<seelog type=\"adaptive\" mininterval=\"2000000\" maxinterval=\"100000000\" critmsgcount=\"500\" "
+    "minlevel=\"info\">\n"
     "    <exceptions>\n"
     "        <exception filepattern=\"test*\" minlevel=\"error\"/>\n"
     "    </exceptions>\n"
     "    <outputs formatid=\"fmtinfo\">\n"
     "        <console formatid=\"fmtinfo\"/>\n"
-    "        <rollingfile type=\"size\" filename=\"C:\\ProgramData\\Amazon\\SSM\\Logs\\amazon-ssm-agent.log\" maxsize=\"30000000\" maxrolls=\"5\"/>\n"
+    "        <rollingfile type=\"size\" "
+    "filename=\"C:\\ProgramData\\Amazon\\SSM\\Logs\\amazon-ssm-agent.log\" maxsize=\"30000000\" "
+    "maxrolls=\"5\"/>\n"
     "        <filter levels=\"error,critical\" formatid=\"fmterror\">\n"
-    "            <rollingfile type=\"size\" filename=\"C:\\ProgramData\\Amazon\\SSM\\Logs\\errors.log\" maxsize=\"10000000\" maxrolls=\"5\"/>\n"
+    "            <rollingfile type=\"size\" filename=\"C:\\ProgramData\\Amazon\\SSM\\Logs\\errors.log\" "
+    "maxsize=\"10000000\" maxrolls=\"5\"/>\n"
     "        </filter>\n"
     "    </outputs>\n"
     "    <formats>\n"
@@ -79,7 +84,9 @@ std::string agent_config_file_name(std::string_view content) {
   return "amazon-ssm-agent-" + content_hash(content) + ".json";
 }
 
-std::string log_config_file_name(std::string_view content) { return "seelog-" + content_hash(content) + ".xml"; }
+std::string log_config_file_name(std::string_view content) {
+  return "seelog-" + content_hash(content) + ".xml";
+}
 
 long long session_workers_limit(const std::optional<std::map<std::string, std::string>>& properties) {
   if (!properties) return kDefaultSessionLimit;
@@ -129,8 +136,8 @@ bool valid_config_dir_exists(FileSystem& fs, const std::string& dir, std::string
   return content_hash(all) == hash;
 }
 
-Result<std::string> ensure_windows_config_dir(FileSystem& fs, const std::string& config_dir, long long session_limit,
-                                              char separator) {
+Result<std::string> ensure_windows_config_dir(FileSystem& fs, const std::string& config_dir,
+                                              long long session_limit, char separator) {
   const std::string agent_json = render_agent_config(session_limit, false);
   const std::string hash = content_hash(agent_json + std::string(kSeelogWindows));
   const std::string dir = config_dir + separator + hash;

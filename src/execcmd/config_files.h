@@ -43,7 +43,7 @@ std::string windows_config_dir_name(long long session_limit);
 bool valid_config_dir_exists(FileSystem& fs, const std::string& dir, std::string_view hash, char separator);
 // Ensures <config_dir><sep><hash> (reuse, remove a file in the way, MkdirAll, write both files)
 // and returns the hash (the directory's name).
-Result<std::string> ensure_windows_config_dir(FileSystem& fs, const std::string& config_dir, long long session_limit,
-                                              char separator);
+Result<std::string> ensure_windows_config_dir(FileSystem& fs, const std::string& config_dir,
+                                              long long session_limit, char separator);
 
 }  // namespace ecs::execcmd

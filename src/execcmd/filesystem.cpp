@@ -17,7 +17,8 @@ namespace {
 Error os_error(std::string_view op, const std::string& path, int err) {
   std::string text = std::strerror(err);
   if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return make_error(error_code(err, boost::system::system_category()), std::string(op) + " " + path + ": " + text);
+  return make_error(error_code(err, boost::system::system_category()),
+                    std::string(op) + " " + path + ": " + text);
 }
 
 }  // namespace
@@ -30,7 +31,8 @@ Result<std::vector<DirEntry>> RealFileSystem::list_dir(const std::string& path) 
   for (const auto& entry : it) {
     std::error_code type_ec;
     // Go's DirEntry.IsDir() does not follow symlinks.
-    out.push_back({entry.path().filename().string(), entry.is_directory(type_ec) && !entry.is_symlink(type_ec)});
+    out.push_back(
+        {entry.path().filename().string(), entry.is_directory(type_ec) && !entry.is_symlink(type_ec)});
   }
   std::sort(out.begin(), out.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
   return out;

@@ -19,7 +19,8 @@ namespace {
 constexpr std::string_view kBinaryNames[] = {"amazon-ssm-agent", "ssm-agent-worker", "ssm-session-worker"};
 constexpr std::string_view kLinuxContainerDepsPrefix = "/ecs-execute-command-";
 constexpr std::string_view kLinuxContainerLogDir = "/var/log/amazon/ssm";
-constexpr std::string_view kWindowsExecBinDir = "C:\\Program Files\\Amazon\\SSM";  // a literal in the reference
+constexpr std::string_view kWindowsExecBinDir =
+    "C:\\Program Files\\Amazon\\SSM";  // a literal in the reference
 constexpr std::string_view kNamelessContainerPrefix = "nameless-container-";
 
 std::string env_or(const char* name, const char* fallback) {
@@ -52,26 +53,33 @@ std::string Paths::join(std::string_view a, std::string_view b) const {
   return out;
 }
 
-std::string Paths::host_bin() const { return host_bin_dir.empty() ? join(host_deps_dir, "bin") : host_bin_dir; }
+std::string Paths::host_bin() const {
+  return host_bin_dir.empty() ? join(host_deps_dir, "bin") : host_bin_dir;
+}
 std::string Paths::host_config_dir() const { return join(host_deps_dir, "config"); }
 std::string Paths::host_cert_file() const { return join(join(host_deps_dir, "certs"), "tls-ca-bundle.pem"); }
 std::string Paths::agent_bin_dir() const { return join(agent_deps_dir, "bin"); }
 std::string Paths::agent_config_dir() const { return join(agent_deps_dir, "config"); }
-std::string Paths::agent_cert_file() const { return join(join(agent_deps_dir, "certs"), "tls-ca-bundle.pem"); }
+std::string Paths::agent_cert_file() const {
+  return join(join(agent_deps_dir, "certs"), "tls-ca-bundle.pem");
+}
 
-std::string file_system_safe_container_name(std::string_view name, const std::function<std::string()>& new_uuid) {
+std::string file_system_safe_container_name(std::string_view name,
+                                            const std::function<std::string()>& new_uuid) {
   while (!name.empty() && name.front() == '-') name.remove_prefix(1);
   if (name.empty()) return std::string(kNamelessContainerPrefix) + new_uuid();
   return std::string(name);
 }
 
-Manager::Manager(ManagerOptions options, FileSystem& fs, Clock& clock, Jitter& jitter, ManagedAgentStore* store)
+Manager::Manager(ManagerOptions options, FileSystem& fs, Clock& clock, Jitter& jitter,
+                 ManagedAgentStore* store)
     : options_(std::move(options)), fs_(fs), clock_(clock), jitter_(jitter), store_(store) {
   if (!options_.new_uuid) options_.new_uuid = [] { return random_uuid(); };
   if (!options_.agent_config_file) {
     options_.agent_config_file = [this](std::string_view content) -> Result<std::string> {
       const std::string name = agent_config_file_name(content);
-      auto ok = ensure_content_file(fs_, options_.paths.join(options_.paths.agent_config_dir(), name), content);
+      auto ok =
+          ensure_content_file(fs_, options_.paths.join(options_.paths.agent_config_dir(), name), content);
       if (!ok) return ok.error();
       return name;
     };
@@ -79,7 +87,8 @@ Manager::Manager(ManagerOptions options, FileSystem& fs, Clock& clock, Jitter& j
   if (!options_.log_config_file) {
     options_.log_config_file = [this](std::string_view content) -> Result<std::string> {
       const std::string name = log_config_file_name(content);
-      auto ok = ensure_content_file(fs_, options_.paths.join(options_.paths.agent_config_dir(), name), content);
+      auto ok =
+          ensure_content_file(fs_, options_.paths.join(options_.paths.agent_config_dir(), name), content);
       if (!ok) return ok.error();
       return name;
     };
@@ -132,17 +141,19 @@ Result<bool> Manager::use_dual_stack_endpoint(const TaskInfo& task) const {
   return options_.instance_ipv6_only;
 }
 
-Result<void> Manager::add_linux_binds(const TaskInfo& task, const std::string& version_dir, long long session_limit,
-                                      const std::string& uuid, const std::string& container_name,
-                                      std::vector<std::string>& binds) {
+Result<void> Manager::add_linux_binds(const TaskInfo& task, const std::string& version_dir,
+                                      long long session_limit, const std::string& uuid,
+                                      const std::string& container_name, std::vector<std::string>& binds) {
   const Paths& p = options_.paths;
   auto dual_stack = use_dual_stack_endpoint(task);
   if (!dual_stack) {
-    return make_error(ExecErrc::config_file, "could not generate ExecAgent Config File: " + dual_stack.error().message);
+    return make_error(ExecErrc::config_file,
+                      "could not generate ExecAgent Config File: " + dual_stack.error().message);
   }
   auto config_name = options_.agent_config_file(render_agent_config(session_limit, *dual_stack));
   if (!config_name) {
-    return make_error(ExecErrc::config_file, "could not generate ExecAgent Config File: " + config_name.error().message);
+    return make_error(ExecErrc::config_file,
+                      "could not generate ExecAgent Config File: " + config_name.error().message);
   }
   auto log_config_name = options_.log_config_file(kSeelogLinux);
   if (!log_config_name) {
@@ -156,20 +167,24 @@ Result<void> Manager::add_linux_binds(const TaskInfo& task, const std::string& v
   for (std::string_view binary : kBinaryNames) {
     binds.push_back(p.join(version_dir, binary) + ":" + deps + "/" + std::string(binary) + ":ro");
   }
-  binds.push_back(p.join(p.host_config_dir(), *config_name) + ":" + deps + "/configuration/amazon-ssm-agent.json:ro");
-  binds.push_back(p.join(p.host_config_dir(), *log_config_name) + ":" + deps + "/configuration/seelog.xml:ro");
+  binds.push_back(p.join(p.host_config_dir(), *config_name) + ":" + deps +
+                  "/configuration/amazon-ssm-agent.json:ro");
+  binds.push_back(p.join(p.host_config_dir(), *log_config_name) + ":" + deps +
+                  "/configuration/seelog.xml:ro");
   binds.push_back(p.host_cert_file() + ":" + deps + "/certs/amazon-ssm-agent.crt:ro");
   binds.push_back(p.join(p.join(p.host_log_dir, task_id(task.arn)), container_name) + ":" +
                   std::string(kLinuxContainerLogDir));
   return {};
 }
 
-Result<void> Manager::add_windows_binds(const TaskInfo& task, const std::string& version_dir, long long session_limit,
-                                        const std::string& container_name, std::vector<std::string>& binds) {
+Result<void> Manager::add_windows_binds(const TaskInfo& task, const std::string& version_dir,
+                                        long long session_limit, const std::string& container_name,
+                                        std::vector<std::string>& binds) {
   const Paths& p = options_.paths;
   auto hash = ensure_windows_config_dir(fs_, p.agent_config_dir(), session_limit, '\\');
   if (!hash) {
-    return make_error(ExecErrc::config_dir, "could not generate ExecAgent Config dir: " + hash.error().message);
+    return make_error(ExecErrc::config_dir,
+                      "could not generate ExecAgent Config dir: " + hash.error().message);
   }
   // Windows has no agent container: the agent creates the log directory before binding it.
   const std::string log_dir = p.join(p.join(p.agent_log_dir, task_id(task.arn)), container_name);
@@ -219,7 +234,8 @@ Result<void> Manager::initialize_container(const TaskInfo& task, Container& cont
 // ---- start, inspect, restart ----------------------------------------------------------------------
 
 std::string Manager::exec_command(const ManagedAgentState& state) const {
-  if (options_.paths.platform == Platform::windows) return std::string(kWindowsExecBinDir) + "\\amazon-ssm-agent.exe";
+  if (options_.paths.platform == Platform::windows)
+    return std::string(kWindowsExecBinDir) + "\\amazon-ssm-agent.exe";
   return std::string(kLinuxContainerDepsPrefix) + state.id + "/amazon-ssm-agent";
 }
 
@@ -272,12 +288,14 @@ asio::awaitable<Result<docker::ExecInspect>> Manager::inspect_exec_agent_process
                                                                                  const std::string& exec_id,
                                                                                  const StopToken& stop) {
   const Timing& t = options_.timing;
-  ExponentialBackoff backoff(t.retry_min_delay, t.retry_max_delay, t.retry_jitter, t.retry_multiplier, jitter_);
+  ExponentialBackoff backoff(t.retry_min_delay, t.retry_max_delay, t.retry_jitter, t.retry_multiplier,
+                             jitter_);
   const auto deadline = clock_.now() + t.inspect_retry_timeout;
   Result<docker::ExecInspect> last = canceled_error();  // no attempt made
   for (int attempt = 1; attempt <= t.max_attempts; ++attempt) {
     if (stop.stopped() || clock_.now() >= deadline) break;
-    const nanoseconds budget = std::clamp<nanoseconds>(deadline - clock_.now(), nanoseconds(1), t.call_timeout);
+    const nanoseconds budget =
+        std::clamp<nanoseconds>(deadline - clock_.now(), nanoseconds(1), t.call_timeout);
     last = co_await docker.inspect_exec(exec_id, budget, stop);
     if (last) break;
     const error_code code = last.error().code;
@@ -296,7 +314,8 @@ asio::awaitable<bool> Manager::agent_process_listed(docker::ExecApi& docker, con
   if (metadata.pid.empty() || metadata.cmd.empty()) co_return false;
   auto top = co_await docker.top(container_id, options_.timing.call_timeout, stop);
   if (!top) {
-    log::warn("could not list the container's processes", {{"container", container_id}, {"error", top.error().message}});
+    log::warn("could not list the container's processes",
+              {{"container", container_id}, {"error", top.error().message}});
     co_return false;
   }
   auto column = [&](std::initializer_list<std::string_view> names) -> std::optional<std::size_t> {
@@ -320,8 +339,8 @@ asio::awaitable<bool> Manager::agent_process_listed(docker::ExecApi& docker, con
 }
 
 asio::awaitable<Result<void>> Manager::start_agent(docker::ExecApi& docker, TaskInfo task,
-                                                   std::shared_ptr<Container> container, std::string container_id,
-                                                   StopToken stop) {
+                                                   std::shared_ptr<Container> container,
+                                                   std::string container_id, StopToken stop) {
   if (!is_exec_enabled(*container)) {
     log::warn("exec is not enabled for the container, not starting ExecuteCommandAgent",
               {{"task", task.arn}, {"container", container->name}});
@@ -332,7 +351,8 @@ asio::awaitable<Result<void>> Manager::start_agent(docker::ExecApi& docker, Task
 }
 
 asio::awaitable<Result<void>> Manager::start_agent_locked(docker::ExecApi& docker, const TaskInfo& task,
-                                                          Container& container, const std::string& container_id,
+                                                          Container& container,
+                                                          const std::string& container_id,
                                                           const StopToken& stop) {
   const ManagedAgentState state = container.managed_agent(kExecuteCommandAgentName)->state;
   if (state.id.empty()) {
@@ -348,7 +368,8 @@ asio::awaitable<Result<void>> Manager::start_agent_locked(docker::ExecApi& docke
   if (state.started()) {  // idempotency: is the agent started last time still running?
     auto inspected = co_await inspect_exec_agent_process(docker, metadata.docker_exec_id, stop);
     if (inspected && inspected->running) {
-      log::warn("ExecuteCommandAgent is already running", {task_field, container_field, {"metadata", metadata.str()}});
+      log::warn("ExecuteCommandAgent is already running",
+                {task_field, container_field, {"metadata", metadata.str()}});
       co_return Result<void>();
     }
     if (!inspected && inspected.error().code == DockerErrc::not_found) {
@@ -371,7 +392,8 @@ asio::awaitable<Result<void>> Manager::start_agent_locked(docker::ExecApi& docke
   }
 
   const Timing& t = options_.timing;
-  ExponentialBackoff backoff(t.retry_min_delay, t.retry_max_delay, t.retry_jitter, t.retry_multiplier, jitter_);
+  ExponentialBackoff backoff(t.retry_min_delay, t.retry_max_delay, t.retry_jitter, t.retry_multiplier,
+                             jitter_);
   const auto deadline = clock_.now() + t.start_retry_timeout;
   std::optional<Error> last_error = canceled_error();  // stays if no attempt is made
   std::optional<AgentMetadata> started;
@@ -384,8 +406,10 @@ asio::awaitable<Result<void>> Manager::start_agent_locked(docker::ExecApi& docke
       break;
     }
     last_error = result.error();
-    log::warn("could not start ExecuteCommandAgent",
-              {task_field, container_field, {"attempt", std::to_string(attempt)}, {"error", result.error().message}});
+    log::warn("could not start ExecuteCommandAgent", {task_field,
+                                                      container_field,
+                                                      {"attempt", std::to_string(attempt)},
+                                                      {"error", result.error().message}});
     if (attempt == t.max_attempts) break;
     co_await clock_.sleep(backoff.next(), stop);
   }
@@ -434,8 +458,9 @@ asio::awaitable<RestartResult> Manager::restart_agent_if_stopped(docker::ExecApi
     unknown.status = RestartStatus::unknown;
     co_return unknown;
   }
-  log::warn("ExecuteCommandAgent is not running, restarting it",
-            {{"task", task.arn}, {"container", container->name}, {"reason", why}, {"metadata", metadata.str()}});
+  log::warn(
+      "ExecuteCommandAgent is not running, restarting it",
+      {{"task", task.arn}, {"container", container->name}, {"reason", why}, {"metadata", metadata.str()}});
   ManagedAgentState reset;
   reset.id = state.id;
   set_state(task, *container, reset);

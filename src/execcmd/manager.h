@@ -97,7 +97,8 @@ struct RestartResult {
 
 class Manager {
  public:
-  Manager(ManagerOptions options, FileSystem& fs, Clock& clock, Jitter& jitter, ManagedAgentStore* store = nullptr);
+  Manager(ManagerOptions options, FileSystem& fs, Clock& clock, Jitter& jitter,
+          ManagedAgentStore* store = nullptr);
   Manager(const Manager&) = delete;  // the default file generators refer to this object
   Manager& operator=(const Manager&) = delete;
 
@@ -105,11 +106,13 @@ class Manager {
 
   // Appends the SSM agent's bind mounts to `binds` (nothing on error) and records the agent's
   // new ID; on error records {InitFailed, STOPPED, Reason}.
-  Result<void> initialize_container(const TaskInfo& task, Container& container, std::vector<std::string>& binds);
+  Result<void> initialize_container(const TaskInfo& task, Container& container,
+                                    std::vector<std::string>& binds);
 
   // Starts the agent unless the one recorded is still running.
-  asio::awaitable<Result<void>> start_agent(docker::ExecApi& docker, TaskInfo task, std::shared_ptr<Container> container,
-                                            std::string container_id, StopToken stop = {});
+  asio::awaitable<Result<void>> start_agent(docker::ExecApi& docker, TaskInfo task,
+                                            std::shared_ptr<Container> container, std::string container_id,
+                                            StopToken stop = {});
 
   asio::awaitable<RestartResult> restart_agent_if_stopped(docker::ExecApi& docker, TaskInfo task,
                                                           std::shared_ptr<Container> container,
@@ -118,10 +121,11 @@ class Manager {
   // The pieces, public for tests (the reference tests them one by one).
   Result<std::string> latest_versioned_host_bin_dir();
   Result<bool> use_dual_stack_endpoint(const TaskInfo& task) const;  // error: awsvpc without an ENI
-  std::string exec_command(const ManagedAgentState& state) const;   // the in-container binary
+  std::string exec_command(const ManagedAgentState& state) const;    // the in-container binary
   std::string exec_user() const;
   // One attempt: create, start, inspect.
-  asio::awaitable<Result<AgentMetadata>> do_start_agent(docker::ExecApi& docker, const std::string& container_id,
+  asio::awaitable<Result<AgentMetadata>> do_start_agent(docker::ExecApi& docker,
+                                                        const std::string& container_id,
                                                         const ManagedAgentState& state,
                                                         std::chrono::steady_clock::time_point deadline,
                                                         const StopToken& stop);
@@ -142,8 +146,9 @@ class Manager {
   Result<void> add_linux_binds(const TaskInfo& task, const std::string& version_dir, long long session_limit,
                                const std::string& uuid, const std::string& container_name,
                                std::vector<std::string>& binds);
-  Result<void> add_windows_binds(const TaskInfo& task, const std::string& version_dir, long long session_limit,
-                                 const std::string& container_name, std::vector<std::string>& binds);
+  Result<void> add_windows_binds(const TaskInfo& task, const std::string& version_dir,
+                                 long long session_limit, const std::string& container_name,
+                                 std::vector<std::string>& binds);
 
   ManagerOptions options_;
   FileSystem& fs_;
@@ -153,6 +158,7 @@ class Manager {
 };
 
 // The file-system-safe container name: leading '-' stripped; empty -> nameless-container-<uuid>.
-std::string file_system_safe_container_name(std::string_view name, const std::function<std::string()>& new_uuid);
+std::string file_system_safe_container_name(std::string_view name,
+                                            const std::function<std::string()>& new_uuid);
 
 }  // namespace ecs::execcmd

@@ -32,7 +32,9 @@ std::string_view backend_status(ManagedAgentStatus s) {
   }
 }
 
-StringMap AgentMetadata::to_map() const { return {{"PID", pid}, {"DockerExecID", docker_exec_id}, {"CMD", cmd}}; }
+StringMap AgentMetadata::to_map() const {
+  return {{"PID", pid}, {"DockerExecID", docker_exec_id}, {"CMD", cmd}};
+}
 
 AgentMetadata AgentMetadata::from_map(const std::optional<StringMap>& map) {
   AgentMetadata m;
@@ -81,9 +83,9 @@ Result<ManagedAgentStatus> read_status(simdjson::dom::element e) {
   if (e.is_null()) return ManagedAgentStatus::none;
   std::string_view s;
   if (e.get_string().get(s) != simdjson::SUCCESS) {
-    return make_error(errc::make_error_code(errc::invalid_argument),
-                      "managed agent status unmarshal: status must be a string or null; Got " +
-                          simdjson::to_string(e));
+    return make_error(
+        errc::make_error_code(errc::invalid_argument),
+        "managed agent status unmarshal: status must be a string or null; Got " + simdjson::to_string(e));
   }
   for (auto status : {ManagedAgentStatus::none, ManagedAgentStatus::created, ManagedAgentStatus::running,
                       ManagedAgentStatus::stopped}) {
@@ -104,7 +106,8 @@ std::string to_json(const ManagedAgent& agent) {
   if (s.status != ManagedAgentStatus::none) w.key("status").string(to_string(s.status));
   if (s.sent_status != ManagedAgentStatus::none) w.key("sentStatus").string(to_string(s.sent_status));
   if (!s.reason.empty()) w.key("reason").string(s.reason);
-  w.key("lastStartedAt").string(s.started() ? format_rfc3339_nano(s.last_started_at) : std::string(kGoZeroTime));
+  w.key("lastStartedAt")
+      .string(s.started() ? format_rfc3339_nano(s.last_started_at) : std::string(kGoZeroTime));
   if (s.metadata && !s.metadata->empty()) {
     w.key("metadata");
     write_map(w, *s.metadata);
@@ -159,7 +162,8 @@ Result<ManagedAgent> managed_agent_from_json(std::string_view json) {
       (key == "metadata" ? s.metadata : agent.properties) = std::move(*map);
     } else if (key == "initFailed") {
       if (field.value.is_null()) continue;
-      if (field.value.get_bool().get(s.init_failed) != simdjson::SUCCESS) return bad("\"initFailed\" is not a boolean");
+      if (field.value.get_bool().get(s.init_failed) != simdjson::SUCCESS)
+        return bad("\"initFailed\" is not a boolean");
     }
   }
   return agent;
@@ -248,7 +252,8 @@ std::string ManagedAgentEvent::str() const {
   return out;
 }
 
-Result<ManagedAgentEvent> new_managed_agent_change_event(const std::string& task_arn, const Container& container,
+Result<ManagedAgentEvent> new_managed_agent_change_event(const std::string& task_arn,
+                                                         const Container& container,
                                                          std::string_view agent_name, std::string reason) {
   auto agent = container.managed_agent(agent_name);
   if (!agent) {
@@ -261,7 +266,8 @@ Result<ManagedAgentEvent> new_managed_agent_change_event(const std::string& task
                           std::string(to_string(agent->state.status)));
   }
   if (reason.size() > kMaxReasonLength) reason.resize(kMaxReasonLength);
-  return ManagedAgentEvent{task_arn, container.name, std::string(agent_name), agent->state.status, std::move(reason)};
+  return ManagedAgentEvent{task_arn, container.name, std::string(agent_name), agent->state.status,
+                           std::move(reason)};
 }
 
 }  // namespace ecs::execcmd

@@ -136,7 +136,8 @@ inline constexpr std::size_t kMaxReasonLength = 1024;
 
 // The event with the agent's current status, or the reference's errors: no such agent, or a
 // status ECS does not take (NONE).
-Result<ManagedAgentEvent> new_managed_agent_change_event(const std::string& task_arn, const Container& container,
+Result<ManagedAgentEvent> new_managed_agent_change_event(const std::string& task_arn,
+                                                         const Container& container,
                                                          std::string_view agent_name, std::string reason);
 
 }  // namespace ecs::execcmd

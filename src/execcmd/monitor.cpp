@@ -79,7 +79,8 @@ asio::awaitable<void> Monitor::monitor_container(TaskInfo task, std::shared_ptr<
                {{"task", task.arn}, {"container", container->name}});
     co_return;
   }
-  const auto delay = jitter_.add(std::chrono::nanoseconds(1), std::chrono::nanoseconds(options_.interval / 2));
+  const auto delay =
+      jitter_.add(std::chrono::nanoseconds(1), std::chrono::nanoseconds(options_.interval / 2));
   const bool waited = co_await clock_.sleep(delay, stop);
   if (!waited) co_return;
 
@@ -100,7 +101,8 @@ asio::awaitable<void> Monitor::monitor_container(TaskInfo task, std::shared_ptr<
   }
 }
 
-asio::awaitable<void> Monitor::retry_failed_start(const TaskInfo& task, const std::shared_ptr<Container>& container,
+asio::awaitable<void> Monitor::retry_failed_start(const TaskInfo& task,
+                                                  const std::shared_ptr<Container>& container,
                                                   const std::string& docker_id, const StopToken& stop) {
   const std::string key = task.arn + "/" + container->name;
   RetryState& retry = retries_[key];
@@ -121,11 +123,13 @@ asio::awaitable<void> Monitor::retry_failed_start(const TaskInfo& task, const st
             {{"task", task.arn},
              {"container", container->name},
              {"error", started.error().message},
-             {"retryInSeconds", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(again.delay).count())}});
+             {"retryInSeconds",
+              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(again.delay).count())}});
 }
 
 void Monitor::emit(const TaskInfo& task, const Container& container, std::string reason) {
-  auto event = new_managed_agent_change_event(task.arn, container, kExecuteCommandAgentName, std::move(reason));
+  auto event =
+      new_managed_agent_change_event(task.arn, container, kExecuteCommandAgentName, std::move(reason));
   if (!event) {
     log::warn("dropping managed agent event", {{"task", task.arn}, {"error", event.error().message}});
     return;

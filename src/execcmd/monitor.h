@@ -44,8 +44,8 @@ struct MonitorOptions {
 
 class Monitor {
  public:
-  Monitor(Manager& manager, docker::ExecApi& docker, TaskSource& tasks, ManagedAgentReporter& reporter, Clock& clock,
-          Jitter& jitter, MonitorOptions options = {});
+  Monitor(Manager& manager, docker::ExecApi& docker, TaskSource& tasks, ManagedAgentReporter& reporter,
+          Clock& clock, Jitter& jitter, MonitorOptions options = {});
 
   // Ticks every interval (the first one interval after the start) until `stop`; each tick runs a
   // sweep in the background. Returns once stopped and every sweep has ended.
@@ -53,7 +53,8 @@ class Monitor {
   // One sweep: every eligible container concurrently; returns when all are done.
   asio::awaitable<void> sweep(StopToken stop);
   // The per-container step (monitorExecAgentRunning).
-  asio::awaitable<void> monitor_container(TaskInfo task, std::shared_ptr<Container> container, StopToken stop);
+  asio::awaitable<void> monitor_container(TaskInfo task, std::shared_ptr<Container> container,
+                                          StopToken stop);
 
  private:
   struct RetryState {

@@ -5,6 +5,11 @@
 #                                 import the busybox test image, write STATE_FILE (KEY=VALUE)
 #   dockerd.sh stop STATE_FILE    stop both, unmount and delete everything, remove STATE_FILE
 #   dockerd.sh status STATE_FILE  exit 0 iff the engine of STATE_FILE answers
+#   dockerd.sh restart STATE_FILE stop dockerd (SIGTERM) and start it again with the same
+#                                 arguments; containerd keeps running
+#
+# ECS_TEST_DOCKERD_ARGS (start only) adds dockerd arguments, e.g. --live-restore; they are kept
+# in STATE_FILE for restart.
 #
 # The engine runs with --iptables=false --bridge=none --storage-driver=vfs and its own socket,
 # data-root, exec-root and pidfile, and its own containerd (a host's system containerd is never
@@ -52,6 +57,15 @@ stop() {
     rm -f "$state"
     return 0
   fi
+  # Containers first: with --live-restore they would outlive dockerd.
+  local host ids
+  host=$(read_state "$state" DOCKER_HOST)
+  if [[ -n $host ]] && kill -0 "$(cat "$root/docker.pid" 2>/dev/null)" 2>/dev/null; then
+    ids=$(DOCKER_HOST=$host timeout 30 docker ps -aq 2>/dev/null)
+    # shellcheck disable=SC2086
+    [[ -z $ids ]] || DOCKER_HOST=$host timeout 60 docker rm -f $ids >/dev/null 2>&1 || true
+  fi
+  kill -CONT "$(cat "$root/docker.pid" 2>/dev/null)" 2>/dev/null || true  # a test may have stopped it
   kill_and_wait "$(cat "$root/docker.pid" 2>/dev/null)" 20
   kill_and_wait "$(cat "$root/containerd.pid" 2>/dev/null)" 10
   # Shims and container processes that outlived their daemons.
@@ -84,6 +98,39 @@ make_busybox_tar() { # make_busybox_tar DIR TAR
   echo 'root:x:0:0:root:/root:/bin/sh' >"$dir/etc/passwd"
   echo 'root:x:0:' >"$dir/etc/group"
   tar -C "$dir" -cf "$tar" .
+}
+
+# launch_dockerd ROOT EXTRA_ARGS: starts dockerd and waits until it answers (exit 1 otherwise).
+launch_dockerd() {
+  local root=$1 extra=$2 i
+  # shellcheck disable=SC2086
+  dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
+    --host "unix://$root/docker.sock" --data-root "$root/data" --exec-root "$root/exec" \
+    --pidfile "$root/docker.pid" --containerd "$root/containerd/containerd.sock" $extra \
+    >>"$root/dockerd.log" 2>&1 &
+  local dockerd_pid=$!
+  for ((i = 0; i < START_TIMEOUT_S * 10; i++)); do
+    if DOCKER_HOST=unix://$root/docker.sock docker version >/dev/null 2>&1; then
+      return 0
+    fi
+    kill -0 "$dockerd_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  tail -n 30 "$root/dockerd.log" >&2
+  [[ -f $root/docker.pid ]] || echo "$dockerd_pid" >"$root/docker.pid"
+  return 1
+}
+
+restart() {
+  local state=$1 root
+  root=$(read_state "$state" ECS_TEST_DOCKERD_ROOT)
+  [[ -n $root && -d $root ]] || { say "no engine in $state"; exit 1; }
+  local pid
+  pid=$(cat "$root/docker.pid" 2>/dev/null)
+  kill -CONT "$pid" 2>/dev/null || true
+  kill_and_wait "$pid" 20
+  rm -f "$root/docker.pid"
+  launch_dockerd "$root" "$(read_state "$state" ECS_TEST_DOCKERD_ARGS)" || { say "dockerd did not come back"; exit 1; }
 }
 
 start() {
@@ -129,25 +176,8 @@ EOF
     cannot_start "containerd did not come up"
   fi
 
-  dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
-    --host "unix://$root/docker.sock" --data-root "$root/data" --exec-root "$root/exec" \
-    --pidfile "$root/docker.pid" --containerd "$root/containerd/containerd.sock" \
-    >"$root/dockerd.log" 2>&1 &
-  local dockerd_pid=$!
-
   export DOCKER_HOST=unix://$root/docker.sock
-  local up=0
-  for ((i = 0; i < START_TIMEOUT_S * 10; i++)); do
-    if docker version >/dev/null 2>&1; then
-      up=1
-      break
-    fi
-    kill -0 "$dockerd_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [[ $up -ne 1 ]]; then
-    tail -n 30 "$root/dockerd.log" >&2
-    [[ -f $root/docker.pid ]] || echo "$dockerd_pid" >"$root/docker.pid"
+  if ! launch_dockerd "$root" "${ECS_TEST_DOCKERD_ARGS:-}"; then
     stop "$state"
     cannot_start "dockerd did not answer within ${START_TIMEOUT_S}s"
   fi
@@ -163,6 +193,7 @@ EOF
 ECS_TEST_DOCKERD_ROOT=$root
 DOCKER_HOST=$DOCKER_HOST
 ECS_TEST_BUSYBOX_IMAGE=$BUSYBOX_IMAGE
+ECS_TEST_DOCKERD_ARGS=${ECS_TEST_DOCKERD_ARGS:-}
 EOF
   say "private dockerd up at $DOCKER_HOST (state in $state)"
 }
@@ -171,8 +202,9 @@ case ${1:-} in
   start) start "${2:?state file}" ;;
   stop) stop "${2:?state file}" ;;
   status) status "${2:?state file}" ;;
+  restart) restart "${2:?state file}" ;;
   *)
-    say "usage: $0 start|stop|status STATE_FILE"
+    say "usage: $0 start|stop|status|restart STATE_FILE"
     exit 2
     ;;
 esac

@@ -42,6 +42,25 @@ constexpr const char* kHowToEnable =
     " To enable the tests that need it: run them as root on Debian 12 after "
     "'scripts/deps.sh install' (e.g. 'make test').";
 
+std::unique_ptr<Dockerd> engine_from_state(const std::string& state) {
+  auto kv = read_state(state);
+  if (kv["DOCKER_HOST"].empty()) return nullptr;
+  auto engine = std::make_unique<Dockerd>();
+  engine->docker_host = kv["DOCKER_HOST"];
+  engine->socket_path = engine->docker_host.substr(std::string("unix://").size());
+  engine->root = kv["ECS_TEST_DOCKERD_ROOT"];
+  engine->busybox_image = kv["ECS_TEST_BUSYBOX_IMAGE"];
+  return engine;
+}
+
+std::string new_state_file() {
+  char tmpl[] = "/tmp/ecs-agent-dockerd-state.XXXXXX";
+  const int fd = mkstemp(tmpl);
+  if (fd < 0) return "";
+  close(fd);
+  return tmpl;
+}
+
 Lookup find_engine() {
   Lookup l;
   std::string state;
@@ -49,36 +68,60 @@ Lookup find_engine() {
     state = s;
   } else {
     // Not under ctest: start one for this process.
-    char tmpl[] = "/tmp/ecs-agent-dockerd-state.XXXXXX";
-    const int fd = mkstemp(tmpl);
-    if (fd < 0) {
+    state = new_state_file();
+    if (state.empty()) {
       l.why = "cannot create a state file";
       return l;
     }
-    close(fd);
-    state = tmpl;
     auto start = run_process({ECS_DOCKERD_SCRIPT, "start", state}, {{{"CI", "false"}}});
-    l.owned = std::make_unique<OwnedEngine>(OwnedEngine{state});
+    l.owned.reset(new OwnedEngine{state});  // (a temporary OwnedEngine would stop it at once)
     if (start.exit_code != 0) {
       l.why = "starting a private dockerd failed: " + start.err;
       return l;
     }
   }
-  auto kv = read_state(state);
-  if (kv["DOCKER_HOST"].empty()) {
+  l.engine = engine_from_state(state);
+  if (!l.engine) {
     l.why = "no private dockerd is running (state file '" + state +
             "' has none; see the dockerd_start test's output)." + kHowToEnable;
-    return l;
   }
-  l.engine = std::make_unique<Dockerd>();
-  l.engine->docker_host = kv["DOCKER_HOST"];
-  l.engine->socket_path = l.engine->docker_host.substr(std::string("unix://").size());
-  l.engine->root = kv["ECS_TEST_DOCKERD_ROOT"];
-  l.engine->busybox_image = kv["ECS_TEST_BUSYBOX_IMAGE"];
   return l;
 }
 
 }  // namespace
+
+OwnDockerd::OwnDockerd(const std::string& extra_args) : state_(new_state_file()) {
+  if (state_.empty()) {
+    why_ = "cannot create a state file";
+    return;
+  }
+  ProcessOptions options;
+  options.env = {{"CI", "false"}, {"ECS_TEST_DOCKERD_ARGS", extra_args}};
+  auto start = run_process({ECS_DOCKERD_SCRIPT, "start", state_}, options);
+  engine_ = engine_from_state(state_);
+  if (!engine_) {
+    why_ = "cannot start a private dockerd for this test: " + start.err + kHowToEnable;
+  }
+}
+
+OwnDockerd::~OwnDockerd() {
+  if (!state_.empty()) run_process({ECS_DOCKERD_SCRIPT, "stop", state_});
+  unlink(state_.c_str());
+}
+
+int OwnDockerd::dockerd_pid() const {
+  if (!engine_) return 0;
+  std::ifstream in(engine_->root + "/docker.pid");
+  int pid = 0;
+  in >> pid;
+  return pid;
+}
+
+bool OwnDockerd::restart(std::string* error) {
+  auto r = run_process({ECS_DOCKERD_SCRIPT, "restart", state_});
+  if (r.exit_code != 0 && error != nullptr) *error = r.err;
+  return r.exit_code == 0;
+}
 
 const Dockerd* private_dockerd(std::string* why) {
   static Lookup lookup = find_engine();

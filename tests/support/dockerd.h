@@ -5,6 +5,7 @@
 // binary run on its own starts a private engine itself and stops it at exit.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "support/ci.h"
@@ -21,6 +22,28 @@ struct Dockerd {
 // The engine, or nullptr with *why saying why it is unavailable and how to enable it.
 const Dockerd* private_dockerd(std::string* why);
 
+// An engine of one test's own, for tests that restart, stop or kill dockerd (the shared one must
+// stay up for the others). Started with `extra_args` (e.g. "--live-restore"), stopped and cleaned
+// up by the destructor.
+class OwnDockerd {
+ public:
+  explicit OwnDockerd(const std::string& extra_args = "");
+  ~OwnDockerd();
+  OwnDockerd(const OwnDockerd&) = delete;
+  OwnDockerd& operator=(const OwnDockerd&) = delete;
+
+  const Dockerd* engine() const { return engine_.get(); }
+  const std::string& why() const { return why_; }
+  int dockerd_pid() const;           // 0 when unknown
+  bool restart(std::string* error);  // SIGTERM, then start again with the same arguments
+  const std::string& state_file() const { return state_; }
+
+ private:
+  std::string state_;
+  std::unique_ptr<Dockerd> engine_;
+  std::string why_;
+};
+
 }  // namespace ecs::test
 
 // Declares `const ecs::test::Dockerd* name`; skips the test (fails it when CI=true) without one.
@@ -28,3 +51,8 @@ const Dockerd* private_dockerd(std::string* why);
   std::string name##_why;                                                       \
   const ::ecs::test::Dockerd* name = ::ecs::test::private_dockerd(&name##_why); \
   if (name == nullptr) ECS_SKIP_OR_FAIL_IN_CI(name##_why)
+
+// Declares `::ecs::test::OwnDockerd name(args)`; skips (fails when CI=true) when it cannot start.
+#define ECS_REQUIRE_OWN_DOCKERD(name, args) \
+  ::ecs::test::OwnDockerd name(args);       \
+  if (name.engine() == nullptr) ECS_SKIP_OR_FAIL_IN_CI(name.why())

@@ -73,7 +73,8 @@ asio::awaitable<void> FakeDockerDaemon::serve(std::shared_ptr<local::socket> soc
       out += "Transfer-Encoding: chunked\r\n\r\n";
       // Two chunks, to exercise reassembly.
       const std::size_t half = reply.body.size() / 2;
-      for (std::string_view part : {std::string_view(reply.body).substr(0, half), std::string_view(reply.body).substr(half)}) {
+      for (std::string_view part :
+           {std::string_view(reply.body).substr(0, half), std::string_view(reply.body).substr(half)}) {
         if (part.empty()) continue;
         char size[32];
         std::snprintf(size, sizeof size, "%zx", part.size());

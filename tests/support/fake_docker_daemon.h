@@ -31,7 +31,7 @@ class FakeDockerDaemon {
     std::string content_type = "application/json";
     std::string body;
     bool chunked = false;
-    std::string raw;    // when set: written as is instead of an HTTP response
+    std::string raw;     // when set: written as is instead of an HTTP response
     bool stall = false;  // never answer (the connection stays open)
     bool close = false;  // close without answering
   };

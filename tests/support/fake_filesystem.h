@@ -21,7 +21,9 @@ class FakeFileSystem : public execcmd::FileSystem {
   int writes = 0;
 
   void add_dir(const std::string& path) { nodes[path] = Node{true, {}}; }
-  void add_file(const std::string& path, std::string content = "x") { nodes[path] = Node{false, std::move(content)}; }
+  void add_file(const std::string& path, std::string content = "x") {
+    nodes[path] = Node{false, std::move(content)};
+  }
 
   Result<std::vector<execcmd::DirEntry>> list_dir(const std::string& path) override {
     if (auto it = fail_list.find(path); it != fail_list.end()) return it->second;

@@ -38,11 +38,13 @@ TEST(DockerEndpoint, ParsesDockerHost) {
   ASSERT_TRUE(tcp);
   EXPECT_EQ(tcp->kind, Endpoint::Kind::tcp);
   EXPECT_EQ(tcp->port, 2375);
-  for (const char* bad : {"unix://relative.sock", "http://x", "npipe:////./pipe/docker_engine", "tcp://nohost"}) {
+  for (const char* bad :
+       {"unix://relative.sock", "http://x", "npipe:////./pipe/docker_engine", "tcp://nohost"}) {
     auto r = parse_endpoint(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, DockerErrc::bad_endpoint);
-    EXPECT_NE(r.error().message.find(std::string("DOCKER_HOST=") + bad), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(std::string("DOCKER_HOST=") + bad), std::string::npos)
+        << r.error().message;
   }
 }
 
@@ -139,8 +141,9 @@ TEST(DockerClient, ChunkedAndContentLengthBodiesAreTheSame) {
   for (bool chunked : {false, true}) {
     FakeDockerDaemon daemon([chunked](const Request& r) {
       if (r.target == "/version") return FakeDockerDaemon::version_reply();
-      Reply reply = json(200, R"({"Id":"c","Name":"/web","State":{"Status":"running","Running":true,"Pid":9},)"
-                              R"("ExecIDs":["a","b"]})");
+      Reply reply =
+          json(200, R"({"Id":"c","Name":"/web","State":{"Status":"running","Running":true,"Pid":9},)"
+                    R"("ExecIDs":["a","b"]})");
       reply.chunked = chunked;
       return reply;
     });
@@ -265,13 +268,15 @@ TEST(DockerClient, NoDaemonIsATransportError) {
   auto r = test::run((*c)->inspect_exec("e", 5s, {}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, DockerErrc::transport);
-  EXPECT_NE(r.error().message.find("unix:///nonexistent/docker.sock"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("unix:///nonexistent/docker.sock"), std::string::npos)
+      << r.error().message;
 }
 
 TEST(DockerClient, ContainerCallsUseTheirPaths) {
   FakeDockerDaemon daemon([](const Request& r) {
     if (r.target == "/version") return FakeDockerDaemon::version_reply();
-    if (r.method == "POST" && r.target.starts_with("/v1.21/containers/create")) return json(201, R"({"Id":"new"})");
+    if (r.method == "POST" && r.target.starts_with("/v1.21/containers/create"))
+      return json(201, R"({"Id":"new"})");
     if (r.target.starts_with("/v1.21/images/")) return json(200, R"({"Id":"sha256:1"})");
     if (r.target.ends_with("/top")) {
       return json(200, R"({"Titles":["UID","PID","CMD"],"Processes":[["root","42","/bin/sleep 100"]]})");
@@ -298,13 +303,12 @@ TEST(DockerClient, ContainerCallsUseTheirPaths) {
   auto requests = daemon.requests();
   std::vector<std::string> targets;
   for (const auto& r : requests) targets.push_back(r.method + " " + r.target);
-  EXPECT_EQ(targets, (std::vector<std::string>{"GET /version", "POST /v1.21/containers/create?name=web",
-                                               "POST /v1.21/containers/new/start",
-                                               "POST /v1.21/containers/new/stop?t=3",
-                                               "POST /v1.21/containers/new/kill?signal=KILL",
-                                               "DELETE /v1.21/containers/new?force=1&v=1",
-                                               "GET /v1.21/images/ecs-test/busybox%3Alatest/json",
-                                               "GET /v1.21/containers/new/top"}));
+  EXPECT_EQ(targets,
+            (std::vector<std::string>{
+                "GET /version", "POST /v1.21/containers/create?name=web", "POST /v1.21/containers/new/start",
+                "POST /v1.21/containers/new/stop?t=3", "POST /v1.21/containers/new/kill?signal=KILL",
+                "DELETE /v1.21/containers/new?force=1&v=1",
+                "GET /v1.21/images/ecs-test/busybox%3Alatest/json", "GET /v1.21/containers/new/top"}));
   EXPECT_EQ(requests[1].body,
             R"({"Image":"ecs-test/busybox:latest","Cmd":["sleep","100"],"Env":[],"Labels":{},)"
             R"("HostConfig":{"Binds":["/a:/b:ro"],"NetworkMode":"none"}})"

@@ -69,7 +69,9 @@ class ExecManagerTest : public ::testing::Test {
  protected:
   Manager manager(ManagerOptions o = test_options()) { return Manager(std::move(o), fs, clock, jitter); }
 
-  void set_state(Container& c, ManagedAgentState s) { ASSERT_TRUE(c.update_managed_agent(kExecuteCommandAgentName, s)); }
+  void set_state(Container& c, ManagedAgentState s) {
+    ASSERT_TRUE(c.update_managed_agent(kExecuteCommandAgentName, s));
+  }
   ManagedAgentState state(const Container& c) { return c.managed_agent(kExecuteCommandAgentName)->state; }
 
   FakeFileSystem fs;
@@ -383,7 +385,8 @@ TEST_F(RestartTest, ExecAgentDisabled) {
 
 TEST_F(RestartTest, InspectTimeoutIsNotRetried) {
   docker.on_inspect = [](const auto&) -> Result<ExecInspect> {
-    return make_error(DockerErrc::timeout, "Could not transition to inspect exec command; timed out after waiting 1m0s");
+    return make_error(DockerErrc::timeout,
+                      "Could not transition to inspect exec command; timed out after waiting 1m0s");
   };
   auto r = restart();
   EXPECT_EQ(r.status, RestartStatus::unknown);
@@ -447,7 +450,8 @@ TEST_F(RestartTest, FailedRestartIsReportedWithTheStartError) {
   EXPECT_EQ(r.status, RestartStatus::not_restarted);
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->message,
-            "unable to start ExecuteCommandAgent [create]: Error response from daemon: container 123abc is not running");
+            "unable to start ExecuteCommandAgent [create]: Error response from daemon: container 123abc is "
+            "not running");
   EXPECT_EQ(state(*c).status, ManagedAgentStatus::stopped);
   EXPECT_FALSE(state(*c).started());
 }
@@ -475,7 +479,8 @@ TEST(RestartStatus, Strings) {
 // reported Unknown for ever. Here it means "not running": the agent is restarted.
 TEST_F(RestartTest, GarbageCollectedExecRecordMeansNotRunning) {
   docker.on_inspect = [](const auto& call) -> Result<ExecInspect> {
-    if (call.id == "789") return make_error(DockerErrc::not_found, "Error response from daemon: No such exec instance: 789");
+    if (call.id == "789")
+      return make_error(DockerErrc::not_found, "Error response from daemon: No such exec instance: 789");
     ExecInspect e;
     e.pid = 222;
     e.running = true;
@@ -492,7 +497,8 @@ TEST_F(RestartTest, GarbageCollectedExecRecordMeansNotRunning) {
   auto r = restart();
   EXPECT_EQ(r.status, RestartStatus::restarted);
   EXPECT_FALSE(r.error);
-  EXPECT_EQ(std::count_if(docker.inspects.begin(), docker.inspects.end(), [](const auto& i) { return i.id == "789"; }),
+  EXPECT_EQ(std::count_if(docker.inspects.begin(), docker.inspects.end(),
+                          [](const auto& i) { return i.id == "789"; }),
             1);  // a 404 is an answer, not retried
   EXPECT_EQ(AgentMetadata::from_map(state(*c).metadata).docker_exec_id, "fresh");
 }
@@ -536,12 +542,10 @@ TEST_F(StartAgentTest, ConcurrentStartsLaunchOneAgent) {
   Manager m = manager();
   asio::io_context io;
   Result<void> a, b;
-  asio::co_spawn(io, m.start_agent(docker, task_with(c), c, c->runtime_id), [&](std::exception_ptr, Result<void> r) {
-    a = std::move(r);
-  });
-  asio::co_spawn(io, m.start_agent(docker, task_with(c), c, c->runtime_id), [&](std::exception_ptr, Result<void> r) {
-    b = std::move(r);
-  });
+  asio::co_spawn(io, m.start_agent(docker, task_with(c), c, c->runtime_id),
+                 [&](std::exception_ptr, Result<void> r) { a = std::move(r); });
+  asio::co_spawn(io, m.start_agent(docker, task_with(c), c, c->runtime_id),
+                 [&](std::exception_ptr, Result<void> r) { b = std::move(r); });
   io.run();
   EXPECT_TRUE(a);
   EXPECT_TRUE(b);
@@ -644,20 +648,23 @@ class InitializeContainerTest : public ExecManagerTest {
     options.agent_config_file = [](std::string_view) -> Result<std::string> {
       return std::string("amazon-ssm-agent.json");
     };
-    options.log_config_file = [](std::string_view) -> Result<std::string> { return std::string("seelog.xml"); };
+    options.log_config_file = [](std::string_view) -> Result<std::string> {
+      return std::string("seelog.xml");
+    };
   }
 
   static std::vector<std::string> expected_binds(const std::string& version, const std::string& log_name) {
     const std::string v = "/var/lib/ecs/deps/execute-command/bin/" + version;
     const std::string d = "/ecs-execute-command-test-UUID";
-    return {v + "/amazon-ssm-agent:" + d + "/amazon-ssm-agent:ro",
-            v + "/ssm-agent-worker:" + d + "/ssm-agent-worker:ro",
-            v + "/ssm-session-worker:" + d + "/ssm-session-worker:ro",
-            "/var/lib/ecs/deps/execute-command/config/amazon-ssm-agent.json:" + d +
-                "/configuration/amazon-ssm-agent.json:ro",
-            "/var/lib/ecs/deps/execute-command/config/seelog.xml:" + d + "/configuration/seelog.xml:ro",
-            "/var/lib/ecs/deps/execute-command/certs/tls-ca-bundle.pem:" + d + "/certs/amazon-ssm-agent.crt:ro",
-            "/var/log/ecs/exec/task-id/" + log_name + ":/var/log/amazon/ssm"};
+    return {
+        v + "/amazon-ssm-agent:" + d + "/amazon-ssm-agent:ro",
+        v + "/ssm-agent-worker:" + d + "/ssm-agent-worker:ro",
+        v + "/ssm-session-worker:" + d + "/ssm-session-worker:ro",
+        "/var/lib/ecs/deps/execute-command/config/amazon-ssm-agent.json:" + d +
+            "/configuration/amazon-ssm-agent.json:ro",
+        "/var/lib/ecs/deps/execute-command/config/seelog.xml:" + d + "/configuration/seelog.xml:ro",
+        "/var/lib/ecs/deps/execute-command/certs/tls-ca-bundle.pem:" + d + "/certs/amazon-ssm-agent.crt:ro",
+        "/var/log/ecs/exec/task-id/" + log_name + ":/var/log/amazon/ssm"};
   }
 
   // Runs InitializeContainer on the three containers of the reference test.
@@ -739,7 +746,8 @@ TEST_F(InitializeContainerTest, AwsvpcTaskWithoutEniFails) {
   Manager m = manager(options);
   auto r = m.initialize_container(t, *c, binds);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message, "could not generate ExecAgent Config File: awsvpc mode task does not have a primary ENI");
+  EXPECT_EQ(r.error().message,
+            "could not generate ExecAgent Config File: awsvpc mode task does not have a primary ENI");
   EXPECT_TRUE(binds.empty());
 }
 
@@ -781,15 +789,18 @@ TEST_F(InitializeContainerTest, RealConfigFilesAreWrittenOnceAndReused) {
   std::vector<std::string> binds;
   Manager m = manager(options);
   ASSERT_TRUE(m.initialize_container(task_with(c), *c, binds));
-  const std::string config = "/managed-agents/execute-command/config/"
-                             "amazon-ssm-agent-lLoTcHhcD396A8e-if16tyGWqRa9KN-oBb1H2LAqn48=.json";
-  const std::string seelog = "/managed-agents/execute-command/config/seelog-gEZ-TIvHAyOLfMC5wiWRofgDMlDzaCZ6zcswnAoop84=.xml";
+  const std::string config =
+      "/managed-agents/execute-command/config/"
+      "amazon-ssm-agent-lLoTcHhcD396A8e-if16tyGWqRa9KN-oBb1H2LAqn48=.json";
+  const std::string seelog =
+      "/managed-agents/execute-command/config/seelog-gEZ-TIvHAyOLfMC5wiWRofgDMlDzaCZ6zcswnAoop84=.xml";
   ASSERT_TRUE(fs.nodes.count(config));
   ASSERT_TRUE(fs.nodes.count(seelog));
   EXPECT_EQ(fs.nodes[config].content, render_agent_config(2, false));
   EXPECT_EQ(fs.nodes[seelog].content, kSeelogLinux);
   EXPECT_EQ(binds[3],
-            "/var/lib/ecs/deps/execute-command/config/amazon-ssm-agent-lLoTcHhcD396A8e-if16tyGWqRa9KN-oBb1H2LAqn48=.json:"
+            "/var/lib/ecs/deps/execute-command/config/"
+            "amazon-ssm-agent-lLoTcHhcD396A8e-if16tyGWqRa9KN-oBb1H2LAqn48=.json:"
             "/ecs-execute-command-" +
                 state(*c).id + "/configuration/amazon-ssm-agent.json:ro");
   const int writes = fs.writes;
@@ -967,7 +978,9 @@ class WindowsConfigDirTest : public ::testing::Test {
     fs.add_file(json_path, render_agent_config(2, false));
     fs.add_file(seelog_path, std::string(kSeelogWindows));
   }
-  Result<std::string> ensure(FakeFileSystem& fs) { return ensure_windows_config_dir(fs, config_dir, 2, '\\'); }
+  Result<std::string> ensure(FakeFileSystem& fs) {
+    return ensure_windows_config_dir(fs, config_dir, 2, '\\');
+  }
 };
 
 TEST_F(WindowsConfigDirTest, GetExecAgentConfigDir) {
@@ -1098,13 +1111,14 @@ TEST_F(ExecManagerTest, WindowsBindsAndCommand) {
   std::vector<std::string> binds;
   ASSERT_TRUE(m.initialize_container(task_with(c), *c, binds));
   const std::string hash = windows_config_dir_name(2);
-  EXPECT_EQ(binds, (std::vector<std::string>{
-                       "C:\\Program Files\\Amazon\\ECS\\managed-agents\\execute-command\\bin\\3.0.236.0:"
-                       "C:\\Program Files\\Amazon\\SSM:ro",
-                       "C:\\Program Files\\Amazon\\ECS\\managed-agents\\execute-command\\config\\" + hash +
-                           ":C:\\Program Files\\Amazon\\SSM\\configuration:ro",
-                       "C:\\ProgramData\\Amazon\\ECS\\exec\\task-id\\web:C:\\ProgramData\\Amazon\\SSM",
-                       "C:\\Program Files\\Amazon\\SSM\\Plugins:C:\\Program Files\\Amazon\\SSM\\Plugins:ro"}));
+  EXPECT_EQ(binds,
+            (std::vector<std::string>{
+                "C:\\Program Files\\Amazon\\ECS\\managed-agents\\execute-command\\bin\\3.0.236.0:"
+                "C:\\Program Files\\Amazon\\SSM:ro",
+                "C:\\Program Files\\Amazon\\ECS\\managed-agents\\execute-command\\config\\" + hash +
+                    ":C:\\Program Files\\Amazon\\SSM\\configuration:ro",
+                "C:\\ProgramData\\Amazon\\ECS\\exec\\task-id\\web:C:\\ProgramData\\Amazon\\SSM",
+                "C:\\Program Files\\Amazon\\SSM\\Plugins:C:\\Program Files\\Amazon\\SSM\\Plugins:ro"}));
   EXPECT_TRUE(wfs.nodes["C:\\ProgramData\\Amazon\\ECS\\exec\\task-id\\web"].is_dir);  // created first
   EXPECT_EQ(m.exec_command(state(*c)), "C:\\Program Files\\Amazon\\SSM\\amazon-ssm-agent.exe");
   EXPECT_EQ(m.exec_user(), "NT AUTHORITY\\SYSTEM");
@@ -1206,7 +1220,8 @@ TEST(ManagedAgentModel, NewManagedAgentChangeEvent) {
   c.managed_agents.push_back(exec_agent());
   auto unreported = new_managed_agent_change_event("t", c, kExecuteCommandAgentName, "r");
   ASSERT_FALSE(unreported);
-  EXPECT_EQ(unreported.error().message, "create managed agent state change event: status not recognized by ECS: NONE");
+  EXPECT_EQ(unreported.error().message,
+            "create managed agent state change event: status not recognized by ECS: NONE");
   c.update_managed_agent_status(kExecuteCommandAgentName, ManagedAgentStatus::running);
   auto event = new_managed_agent_change_event("t", c, kExecuteCommandAgentName, std::string(2000, 'x'));
   ASSERT_TRUE(event);
@@ -1214,8 +1229,9 @@ TEST(ManagedAgentModel, NewManagedAgentChangeEvent) {
   EXPECT_EQ(event->container_name, "web");
   EXPECT_EQ(event->status, ManagedAgentStatus::running);
   EXPECT_EQ(event->reason.size(), 1024u);  // cut for ECS
-  EXPECT_TRUE(event->str().starts_with(
-      "containerName=web managedAgentName=ExecuteCommandAgent managedAgentStatus=RUNNING managedAgentReason=xxx"));
+  EXPECT_TRUE(
+      event->str().starts_with("containerName=web managedAgentName=ExecuteCommandAgent "
+                               "managedAgentStatus=RUNNING managedAgentReason=xxx"));
 }
 
 TEST(ExecModel, TaskIdAndSafeNames) {

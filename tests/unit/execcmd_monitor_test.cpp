@@ -40,7 +40,8 @@ std::shared_ptr<Container> started_container(const std::string& name, const Manu
   a.state.id = "uid-" + name;
   a.state.status = ManagedAgentStatus::running;
   a.state.last_started_at = clock.wall_now();
-  a.state.metadata = AgentMetadata{"456", exec_id, "/ecs-execute-command-uid-" + name + "/amazon-ssm-agent"}.to_map();
+  a.state.metadata =
+      AgentMetadata{"456", exec_id, "/ecs-execute-command-uid-" + name + "/amazon-ssm-agent"}.to_map();
   c->managed_agents.push_back(a);
   return c;
 }
@@ -171,8 +172,8 @@ TEST_F(MonitorTest, SweepSkipsExecDisabledAndNotRunningTasks) {
 // TestMonitorExecAgentsMultipleContainers
 TEST_F(MonitorTest, OneCallPerContainer) {
   agents_exited("none");
-  tasks.list.push_back(
-      task({started_container("a", clock, "e1"), started_container("b", clock, "e2"), started_container("c", clock, "e3")}));
+  tasks.list.push_back(task({started_container("a", clock, "e1"), started_container("b", clock, "e2"),
+                             started_container("c", clock, "e3")}));
   test::run(monitor->sweep({}));
   std::vector<std::string> ids;
   for (const auto& i : docker.inspects) ids.push_back(i.id);

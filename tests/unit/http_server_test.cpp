@@ -58,7 +58,8 @@ Handler echo_size() {
 TEST(HttpServerLimits, AnOrdinaryRequestIsServed) {
   test::ServerThread server;
   const auto port = server.start_http(echo_size());
-  const Reply reply = round_trip(port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
+  const Reply reply =
+      round_trip(port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
   EXPECT_NE(reply.bytes.find("HTTP/1.1 200"), std::string::npos) << reply.bytes;
   EXPECT_NE(reply.bytes.find("\r\n\r\n3"), std::string::npos) << reply.bytes;
 }
@@ -79,8 +80,8 @@ TEST(HttpServerLimits, ChunkedBodyOverTheLimitIsRefused) {
   o.max_body_bytes = 10;
   const auto port = server.start_http(echo_size(), o);
   const Reply reply =
-      round_trip(port, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n14\r\n" + std::string(20, 'a') +
-                         "\r\n0\r\n\r\n");
+      round_trip(port, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n14\r\n" +
+                           std::string(20, 'a') + "\r\n0\r\n\r\n");
   EXPECT_NE(reply.bytes.find("HTTP/1.1 413"), std::string::npos) << reply.bytes;
 }
 
@@ -89,7 +90,8 @@ TEST(HttpServerLimits, HeadersOverTheLimitAreRefused) {
   HttpServerOptions o;
   o.max_header_bytes = 512;
   const auto port = server.start_http(echo_size(), o);
-  const Reply reply = round_trip(port, "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(2000, 'p') + "\r\n\r\n");
+  const Reply reply =
+      round_trip(port, "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(2000, 'p') + "\r\n\r\n");
   EXPECT_NE(reply.bytes.find("HTTP/1.1 413"), std::string::npos) << reply.bytes;
 }
 
@@ -106,7 +108,8 @@ TEST(HttpServerLimits, AStalledClientIsDisconnected) {
 TEST(HttpServerLimits, GarbageIsDropped) {
   test::ServerThread server;
   const auto port = server.start_http(echo_size());
-  const Reply reply = round_trip(port, std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) + "\r\n\r\n");
+  const Reply reply =
+      round_trip(port, std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) + "\r\n\r\n");
   EXPECT_EQ(reply.bytes.find("HTTP/1.1 200"), std::string::npos);
 }
 
