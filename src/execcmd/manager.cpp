@@ -106,6 +106,15 @@ void Manager::set_state(const TaskInfo& task, Container& container, const Manage
   }
 }
 
+Result<void> Manager::cleanup_task(const TaskInfo& task) {
+  const std::string dir = options_.paths.join(options_.paths.agent_log_dir, task_id(task.arn));
+  auto removed = fs_.remove_all(dir);
+  if (!removed) {
+    log::warn("could not remove the task's exec log directory", {{"task", task.arn}, {"dir", dir}});
+  }
+  return removed;
+}
+
 // ---- InitializeContainer ------------------------------------------------------------------------
 
 Result<std::string> Manager::latest_versioned_host_bin_dir() {

@@ -118,6 +118,9 @@ class Manager {
                                                           std::shared_ptr<Container> container,
                                                           std::string container_id, StopToken stop = {});
 
+  // Task cleanup: removes the task's exec log directory (<agent log dir>/<task id>).
+  Result<void> cleanup_task(const TaskInfo& task);
+
   // The pieces, public for tests (the reference tests them one by one).
   Result<std::string> latest_versioned_host_bin_dir();
   Result<bool> use_dual_stack_endpoint(const TaskInfo& task) const;  // error: awsvpc without an ENI

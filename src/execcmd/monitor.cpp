@@ -10,6 +10,8 @@ namespace {
 constexpr std::string_view kReasonRestarted = "ExecuteCommandAgent restarted";
 constexpr std::string_view kReasonCannotRestart = "ExecuteCommandAgent cannot be restarted";
 constexpr std::string_view kReasonStarted = "ExecuteCommandAgent started";
+constexpr std::string_view kReasonInitFailed = "ExecuteCommandAgent Initialization failed - ";
+constexpr std::string_view kReasonContainerStopped = "Received Container Stopped event";
 
 // Counts running children and wakes the parent when the last one ends.
 struct Children {
@@ -125,6 +127,37 @@ asio::awaitable<void> Monitor::retry_failed_start(const TaskInfo& task,
              {"error", started.error().message},
              {"retryInSeconds",
               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(again.delay).count())}});
+}
+
+Result<void> Monitor::on_container_create(const TaskInfo& task, Container& container,
+                                          std::vector<std::string>& binds) {
+  if (!is_exec_enabled(container)) return {};
+  auto init = manager_.initialize_container(task, container, binds);
+  if (!init) {
+    log::warn("could not initialise ExecuteCommandAgent, proceeding to start container without exec feature",
+              {{"task", task.arn}, {"container", container.name}, {"error", init.error().message}});
+    emit(task, container, std::string(kReasonInitFailed) + init.error().message);
+  }
+  return init;
+}
+
+asio::awaitable<Result<void>> Monitor::on_container_started(TaskInfo task,
+                                                            std::shared_ptr<Container> container,
+                                                            std::string docker_id, StopToken stop) {
+  auto agent = container->managed_agent(kExecuteCommandAgentName);
+  if (!agent || agent->state.init_failed) co_return Result<void>();
+  auto started = co_await manager_.start_agent(docker_, task, container, docker_id, stop);
+  emit(task, *container, started ? std::string(kReasonStarted) : started.error().message);
+  co_return started;
+}
+
+void Monitor::on_container_stopped(const TaskInfo& task, Container& container) {
+  if (!is_exec_enabled(container)) return;
+  if (!container.update_managed_agent_status(kExecuteCommandAgentName, ManagedAgentStatus::stopped)) {
+    log::warn("no ExecuteCommandAgent to mark stopped", {{"task", task.arn}, {"container", container.name}});
+    return;
+  }
+  emit(task, container, std::string(kReasonContainerStopped));
 }
 
 void Monitor::emit(const TaskInfo& task, const Container& container, std::string reason) {

@@ -56,6 +56,20 @@ class Monitor {
   asio::awaitable<void> monitor_container(TaskInfo task, std::shared_ptr<Container> container,
                                           StopToken stop);
 
+  // The task engine's hooks (§5.1, §5.2, §5.4).
+  // Container create: InitializeContainer for an exec-enabled container. On failure the event
+  // "ExecuteCommandAgent Initialization failed - <error>" (STOPPED) is reported and the error
+  // returned; the caller creates the container anyway, without the exec binds.
+  Result<void> on_container_create(const TaskInfo& task, Container& container,
+                                   std::vector<std::string>& binds);
+  // Container started: StartAgent for an exec-enabled container that initialised, then an event
+  // with "ExecuteCommandAgent started" or the error text and the agent's current status
+  // (redundant RUNNING events are allowed, as in the reference).
+  asio::awaitable<Result<void>> on_container_started(TaskInfo task, std::shared_ptr<Container> container,
+                                                     std::string docker_id, StopToken stop);
+  // Container stopped: the agent is STOPPED too ("Received Container Stopped event").
+  void on_container_stopped(const TaskInfo& task, Container& container);
+
  private:
   struct RetryState {
     std::chrono::steady_clock::time_point next_attempt{};

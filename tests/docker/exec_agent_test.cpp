@@ -19,7 +19,9 @@
 #include "execcmd/errors.h"
 #include "execcmd/filesystem.h"
 #include "execcmd/manager.h"
+#include "execcmd/monitor.h"
 #include "support/dockerd.h"
+#include "support/exec_host_tree.h"
 #include "support/process.h"
 #include "support/run.h"
 #include "support/temp_dir.h"
@@ -38,7 +40,6 @@ using docker::EngineClient;
 
 constexpr const char* kTaskArn = "arn:aws:ecs:us-west-2:123456789012:task/cluster/0123456789abcdef";
 constexpr const char* kTaskId = "0123456789abcdef";
-constexpr const char* kAgentVersion = "3.3.40.0";
 
 std::string random_suffix() {
   static std::mt19937_64 engine(std::random_device{}());
@@ -63,29 +64,6 @@ std::size_t starts_recorded(const std::string& path, std::size_t expected) {
   return count();
 }
 
-// The §2.3 host tree with host view == agent view (the agent is not in a container here).
-struct HostTree {
-  explicit HostTree(const std::string& root) {
-    paths.host_deps_dir = paths.agent_deps_dir = root + "/deps/execute-command";
-    paths.host_log_dir = paths.agent_log_dir = root + "/log/exec";
-    const std::string version_dir = paths.host_deps_dir + "/bin/" + kAgentVersion;
-    fs::create_directories(version_dir);
-    for (const char* name : {"amazon-ssm-agent", "ssm-agent-worker", "ssm-session-worker"}) {
-      fs::copy_file(ECS_FAKE_SSM_AGENT, version_dir + "/" + name);
-    }
-    fs::create_directories(paths.host_deps_dir + "/certs");
-    fs::create_directories(paths.host_deps_dir + "/config");  // provisioned by ecs-init, like bin and certs
-    std::ofstream(paths.host_deps_dir + "/certs/tls-ca-bundle.pem") << "-----BEGIN CERTIFICATE-----\n";
-    fs::create_directories(paths.host_log_dir);
-  }
-  std::string agent_binary() const { return paths.host_deps_dir + "/bin/" + kAgentVersion + "/amazon-ssm-agent"; }
-  // The container's /var/log/amazon/ssm as seen from the host.
-  std::string log_dir(const std::string& container_name) const {
-    return paths.host_log_dir + "/" + kTaskId + "/" + container_name;
-  }
-  Paths paths;
-};
-
 // Keeps what the manager persists, as the runtime's durable store will (JSON per container).
 class JsonStore : public ManagedAgentStore {
  public:
@@ -98,7 +76,7 @@ class JsonStore : public ManagedAgentStore {
   int saves = 0;
 };
 
-ManagerOptions options_for(const HostTree& tree) {
+ManagerOptions options_for(const test::ExecHostTree& tree) {
   ManagerOptions o;
   o.paths = tree.paths;
   // Exact §2.1 shape, shorter waits: the tests run in seconds.
@@ -178,7 +156,9 @@ class ExecOnDockerd : public ::testing::Test {
   RestartResult restart_if_stopped(const std::shared_ptr<Container>& c) {
     return await(io_, manager().restart_agent_if_stopped(*client_, task_, c, c->runtime_id));
   }
-  static ManagedAgentState state(const Container& c) { return c.managed_agent(kExecuteCommandAgentName)->state; }
+  static ManagedAgentState state(const Container& c) {
+    return c.managed_agent(kExecuteCommandAgentName)->state;
+  }
   static AgentMetadata metadata(const Container& c) { return AgentMetadata::from_map(state(c).metadata); }
 
   docker::ExecInspect inspect_exec(const std::string& exec_id) {
@@ -209,7 +189,8 @@ class ExecOnDockerd : public ::testing::Test {
     ASSERT_TRUE(inspected);
     std::error_code ec;
     const auto agent_ns = fs::read_symlink("/proc/" + pid + "/ns/pid", ec);
-    const auto container_ns = fs::read_symlink("/proc/" + std::to_string(inspected->state.pid) + "/ns/pid", ec);
+    const auto container_ns =
+        fs::read_symlink("/proc/" + std::to_string(inspected->state.pid) + "/ns/pid", ec);
     EXPECT_FALSE(agent_ns.empty());
     EXPECT_EQ(agent_ns, container_ns);
   }
@@ -218,7 +199,7 @@ class ExecOnDockerd : public ::testing::Test {
   const test::Dockerd* engine_ = nullptr;
   std::unique_ptr<EngineClient> client_;
   test::TempDir root_;
-  HostTree tree_{root_.path()};
+  test::ExecHostTree tree_{root_.path(), ECS_FAKE_SSM_AGENT};
   ManagerOptions options_ = options_for(tree_);
   RealFileSystem files_;
   SteadyClock clock_;
@@ -255,13 +236,14 @@ TEST_F(ExecOnDockerd, StartRunsTheAgentInTheContainer) {
                               {{{"DOCKER_HOST", engine->docker_host}}});
   EXPECT_NE(ps.out.find(m.cmd), std::string::npos) << ps.out << ps.err;
   // It read its mounted configuration and certificates from where the binds put them.
-  auto files = test::run_process({"docker", "exec", id, "ls", "/ecs-execute-command-" + s.id + "/configuration",
-                                  "/ecs-execute-command-" + s.id + "/certs"},
-                                 {{{"DOCKER_HOST", engine->docker_host}}});
+  auto files =
+      test::run_process({"docker", "exec", id, "ls", "/ecs-execute-command-" + s.id + "/configuration",
+                         "/ecs-execute-command-" + s.id + "/certs"},
+                        {{{"DOCKER_HOST", engine->docker_host}}});
   EXPECT_NE(files.out.find("amazon-ssm-agent.json"), std::string::npos) << files.out << files.err;
   EXPECT_NE(files.out.find("seelog.xml"), std::string::npos) << files.out;
   EXPECT_NE(files.out.find("amazon-ssm-agent.crt"), std::string::npos) << files.out;
-  EXPECT_EQ(starts_recorded(tree_.log_dir("app") + "/fake-ssm-agent.starts", 1), 1u);
+  EXPECT_EQ(starts_recorded(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts", 1), 1u);
   // The state was handed to the store (initialised, then running).
   EXPECT_GE(store_.saves, 2);
   EXPECT_NE(store_.saved["app"].find("\"status\":\"RUNNING\""), std::string::npos) << store_.saved["app"];
@@ -284,7 +266,7 @@ TEST_F(ExecOnDockerd, AlreadyRunningAgentIsNotStartedAgain) {
   EXPECT_EQ(r.status, RestartStatus::not_restarted);
   EXPECT_FALSE(r.error);
   EXPECT_EQ(exec_count(id), 1u);
-  EXPECT_EQ(starts_recorded(tree_.log_dir("app") + "/fake-ssm-agent.starts", 1), 1u);
+  EXPECT_EQ(starts_recorded(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts", 1), 1u);
 }
 
 // Deviation (§9.4): the reference has no lock, so two concurrent starts launch two agents.
@@ -295,7 +277,9 @@ TEST_F(ExecOnDockerd, ConcurrentStartsLaunchOneAgent) {
   const std::string id = run_container(c);
   ASSERT_FALSE(id.empty());
   std::vector<Result<void>> results;
-  auto one = [&]() -> asio::awaitable<void> { results.push_back(co_await manager().start_agent(*client_, task_, c, id)); };
+  auto one = [&]() -> asio::awaitable<void> {
+    results.push_back(co_await manager().start_agent(*client_, task_, c, id));
+  };
   asio::co_spawn(io_, one(), asio::detached);
   asio::co_spawn(io_, one(), asio::detached);
   io_.restart();
@@ -304,7 +288,7 @@ TEST_F(ExecOnDockerd, ConcurrentStartsLaunchOneAgent) {
   EXPECT_TRUE(results[0]);
   EXPECT_TRUE(results[1]);
   EXPECT_EQ(exec_count(id), 1u);
-  EXPECT_EQ(starts_recorded(tree_.log_dir("app") + "/fake-ssm-agent.starts", 1), 1u);
+  EXPECT_EQ(starts_recorded(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts", 1), 1u);
 }
 
 TEST_F(ExecOnDockerd, KilledAgentIsRestarted) {
@@ -326,7 +310,7 @@ TEST_F(ExecOnDockerd, KilledAgentIsRestarted) {
   EXPECT_EQ(state(*c).status, ManagedAgentStatus::running);
   EXPECT_TRUE(inspect_exec(after.docker_exec_id).running);
   expect_agent_process_in_container(after.pid, id, state(*c).id);
-  EXPECT_EQ(starts_recorded(tree_.log_dir("app") + "/fake-ssm-agent.starts", 2), 2u);
+  EXPECT_EQ(starts_recorded(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts", 2), 2u);
 }
 
 TEST_F(ExecOnDockerd, ExitedAgentIsRestarted) {
@@ -335,7 +319,7 @@ TEST_F(ExecOnDockerd, ExitedAgentIsRestarted) {
   auto c = exec_container("app");
   const std::string id = run_container(c);
   ASSERT_FALSE(id.empty());
-  const std::string mode_file = tree_.log_dir("app") + "/fake-ssm-agent.mode";
+  const std::string mode_file = tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.mode";
   std::ofstream(mode_file) << "exit:300:3\n";
   ASSERT_TRUE(start_agent(c));
   const AgentMetadata before = metadata(*c);
@@ -346,8 +330,8 @@ TEST_F(ExecOnDockerd, ExitedAgentIsRestarted) {
   const RestartResult r = restart_if_stopped(c);
   EXPECT_EQ(r.status, RestartStatus::restarted) << (r.error ? r.error->message : "");
   EXPECT_TRUE(inspect_exec(metadata(*c).docker_exec_id).running);
-  ASSERT_EQ(starts_recorded(tree_.log_dir("app") + "/fake-ssm-agent.starts", 2), 2u);
-  const std::string starts = read_text(tree_.log_dir("app") + "/fake-ssm-agent.starts");
+  ASSERT_EQ(starts_recorded(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts", 2), 2u);
+  const std::string starts = read_text(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts");
   EXPECT_NE(starts.find(" exit:300:3\n"), std::string::npos) << starts;
   EXPECT_NE(starts.find(" forever\n"), std::string::npos) << starts;
 }
@@ -384,8 +368,9 @@ TEST_F(ExecOnDockerd, StoppedContainerExhaustsTheRetriesWithTheDaemonsReason) {
   EXPECT_EQ(r.error->code, DockerErrc::conflict) << r.error->message;
   const ManagedAgentState s = state(*c);
   EXPECT_EQ(s.status, ManagedAgentStatus::stopped);
-  EXPECT_NE(s.reason.find("unable to start ExecuteCommandAgent [create]: Error response from daemon: Container "),
-            std::string::npos)
+  EXPECT_NE(
+      s.reason.find("unable to start ExecuteCommandAgent [create]: Error response from daemon: Container "),
+      std::string::npos)
       << s.reason;
   EXPECT_NE(s.reason.find("is not running"), std::string::npos) << s.reason;
 }
@@ -405,7 +390,8 @@ TEST_F(ExecOnDockerd, InitializeContainerNamesWhatIsMissing) {
     EXPECT_EQ(state(*c).reason, "could not find certs");
   }
   {
-    fs::remove(tree_.paths.host_deps_dir + "/bin/" + kAgentVersion + "/ssm-session-worker");
+    fs::remove(tree_.paths.host_deps_dir + "/bin/" + test::ExecHostTree::kAgentVersion +
+               "/ssm-session-worker");
     auto c = exec_container("no-binary");
     std::vector<std::string> binds;
     auto r = manager().initialize_container(task_, *c, binds);
@@ -419,7 +405,8 @@ TEST_F(ExecOnDockerd, InitializeContainerNamesWhatIsMissing) {
     std::vector<std::string> binds;
     auto r = manager().initialize_container(task_, *c, binds);
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message.find(tree_.paths.host_deps_dir + "/bin"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(tree_.paths.host_deps_dir + "/bin"), std::string::npos)
+        << r.error().message;
     EXPECT_TRUE(state(*c).init_failed);
   }
 }
@@ -448,8 +435,62 @@ TEST_F(ExecOnDockerd, PersistedStateKeepsTheRunningAgent) {
   ASSERT_TRUE(start_agent(again));
   EXPECT_EQ(restart_if_stopped(again).status, RestartStatus::not_restarted);
   EXPECT_EQ(exec_count(id), 1u);
-  EXPECT_EQ(starts_recorded(tree_.log_dir("app") + "/fake-ssm-agent.starts", 1), 1u);
+  EXPECT_EQ(starts_recorded(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts", 1), 1u);
   EXPECT_EQ(metadata(*again), metadata(*c));
+}
+
+// The reference's integration test (TestExecCommandAgent, monitor interval 1 s): the agent is
+// killed, the monitor restarts it with a new PID and reports it; the task's log directory goes
+// with the task.
+TEST_F(ExecOnDockerd, MonitorRestartsAKilledAgentAndCleanupRemovesTheLogs) {
+  ECS_REQUIRE_DOCKERD(engine);
+  connect(*engine);
+  auto c = exec_container("app");
+  const std::string id = run_container(c);
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(start_agent(c));
+  const AgentMetadata before = metadata(*c);
+  ASSERT_EQ(::kill(std::stoi(before.pid), SIGKILL), 0);
+  ASSERT_TRUE(wait_exec_exited(before.docker_exec_id));
+
+  struct OneTask : TaskSource {
+    std::vector<TaskInfo> list;
+    std::vector<TaskInfo> tasks() override { return list; }
+  } source;
+  source.list = {task_};
+  struct StopOnEvent : ManagedAgentReporter {
+    StopSource& stop;
+    std::vector<ManagedAgentEvent> events;
+    explicit StopOnEvent(StopSource& s) : stop(s) {}
+    void report(const ManagedAgentEvent& e) override {
+      events.push_back(e);
+      stop.stop();
+    }
+  };
+  StopSource stop;
+  StopOnEvent reporter(stop);
+  MonitorOptions fast;
+  fast.interval = 1s;
+  Monitor monitor(manager(), *client_, source, reporter, clock_, jitter_, fast);
+  asio::steady_timer guard(io_, 60s);  // bounded: no restart within a minute fails the test
+  guard.async_wait([&stop](boost::system::error_code ec) {
+    if (!ec) stop.stop();
+  });
+  asio::co_spawn(io_, monitor.run(stop), [&guard](std::exception_ptr) { guard.cancel(); });
+  io_.restart();
+  io_.run();
+
+  ASSERT_EQ(reporter.events.size(), 1u);
+  EXPECT_EQ(reporter.events[0].reason, "ExecuteCommandAgent restarted");
+  EXPECT_EQ(reporter.events[0].status, ManagedAgentStatus::running);
+  const AgentMetadata after = metadata(*c);
+  EXPECT_NE(after.pid, before.pid);
+  EXPECT_TRUE(inspect_exec(after.docker_exec_id).running);
+  expect_agent_process_in_container(after.pid, id, state(*c).id);
+
+  ASSERT_TRUE(fs::exists(tree_.log_dir(kTaskId, "app")));
+  ASSERT_TRUE(manager().cleanup_task(task_));
+  EXPECT_FALSE(fs::exists(tree_.paths.host_log_dir + "/" + kTaskId));
 }
 
 // ---- on an engine of the test's own ------------------------------------------------------------
@@ -476,7 +517,7 @@ TEST_F(ExecOnDockerd, ExecRecordLostInADockerdRestart) {
   RestartResult r = restart_if_stopped(c);
   EXPECT_EQ(r.status, RestartStatus::not_restarted);
   EXPECT_EQ(metadata(*c), before);
-  EXPECT_EQ(starts_recorded(tree_.log_dir("app") + "/fake-ssm-agent.starts", 1), 1u);
+  EXPECT_EQ(starts_recorded(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts", 1), 1u);
 
   // Dead with no record: restarted.
   ASSERT_EQ(::kill(std::stoi(before.pid), SIGKILL), 0);
@@ -489,7 +530,7 @@ TEST_F(ExecOnDockerd, ExecRecordLostInADockerdRestart) {
   EXPECT_EQ(r.status, RestartStatus::restarted) << (r.error ? r.error->message : "");
   EXPECT_EQ(state(*c).status, ManagedAgentStatus::running);
   EXPECT_TRUE(inspect_exec(metadata(*c).docker_exec_id).running);
-  EXPECT_EQ(starts_recorded(tree_.log_dir("app") + "/fake-ssm-agent.starts", 2), 2u);
+  EXPECT_EQ(starts_recorded(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts", 2), 2u);
 }
 
 // dockerd frozen (SIGSTOP) mid-call: typed timeouts, bounded; killed mid-call: transport error.

@@ -267,3 +267,134 @@ TEST_F(MonitorTest, StopEndsTheJitterWait) {
 
 }  // namespace
 }  // namespace ecs::execcmd
+
+namespace ecs::execcmd {
+namespace {
+
+// The task engine's hooks (§5.1, §5.2, §5.4; the engine tests TestCreateContainerWithExecAgent and
+// TestStartExecAgent of §8).
+class EngineHooksTest : public MonitorTest {
+ protected:
+  // The §2.3 tree in the fake file system, so that InitializeContainer succeeds.
+  void provision() {
+    fs.add_dir("/managed-agents/execute-command/bin");
+    fs.add_dir("/managed-agents/execute-command/bin/3.0.236.0");
+    for (const char* b : {"amazon-ssm-agent", "ssm-agent-worker", "ssm-session-worker"}) {
+      fs.add_file(std::string("/managed-agents/execute-command/bin/3.0.236.0/") + b);
+    }
+    fs.add_file("/managed-agents/execute-command/certs/tls-ca-bundle.pem");
+    fs.add_dir("/managed-agents/execute-command/config");
+  }
+  static std::shared_ptr<Container> fresh(const std::string& name, bool exec = true) {
+    auto c = std::make_shared<Container>();
+    c->name = name;
+    c->runtime_id = "docker-" + name;
+    c->known_status = ContainerStatus::created;
+    if (exec) {
+      ManagedAgent a;
+      a.name = std::string(kExecuteCommandAgentName);
+      c->managed_agents.push_back(a);
+    }
+    return c;
+  }
+};
+
+// TestCreateContainerWithExecAgent: an init failure is reported and the container is still
+// created (the caller goes on); success sends nothing.
+TEST_F(EngineHooksTest, InitFailureIsReportedAndTheContainerIsCreatedWithoutExec) {
+  auto c = fresh("a");
+  std::vector<std::string> binds{"/data:/data"};
+  auto r = monitor->on_container_create(task({c}), *c, binds);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(binds, std::vector<std::string>{"/data:/data"});
+  ASSERT_EQ(events.events.size(), 1u);
+  EXPECT_EQ(events.events[0].reason, "ExecuteCommandAgent Initialization failed - " + r.error().message);
+  EXPECT_EQ(events.events[0].status, ManagedAgentStatus::stopped);
+  EXPECT_TRUE(c->managed_agent(kExecuteCommandAgentName)->state.init_failed);
+}
+
+TEST_F(EngineHooksTest, SuccessfulInitSendsNoEvent) {
+  provision();
+  auto c = fresh("a");
+  std::vector<std::string> binds;
+  ASSERT_TRUE(monitor->on_container_create(task({c}), *c, binds));
+  EXPECT_EQ(binds.size(), 7u);
+  EXPECT_TRUE(events.events.empty());
+  auto plain = fresh("b", false);
+  std::vector<std::string> none;
+  ASSERT_TRUE(monitor->on_container_create(task({plain}), *plain, none));
+  EXPECT_TRUE(none.empty());
+  EXPECT_TRUE(events.events.empty());
+}
+
+// TestStartExecAgent: "ExecuteCommandAgent started" (RUNNING), or the error text (STOPPED); no
+// event for a container without exec or whose init failed.
+TEST_F(EngineHooksTest, StartReportsStartedOrTheError) {
+  provision();
+  auto ok = fresh("ok");
+  std::vector<std::string> binds;
+  ASSERT_TRUE(monitor->on_container_create(task({ok}), *ok, binds));
+  docker.on_create = [](const auto&) -> Result<std::string> { return std::string("exec-1"); };
+  docker.on_start = [](const auto&) -> Result<void> { return {}; };
+  docker.on_inspect = [](const auto&) -> Result<ExecInspect> {
+    ExecInspect e;
+    e.running = true;
+    e.pid = 42;
+    return e;
+  };
+  ASSERT_TRUE(test::run(monitor->on_container_started(task({ok}), ok, "docker-ok", {})));
+  ASSERT_EQ(events.events.size(), 1u);
+  EXPECT_EQ(events.events[0].reason, "ExecuteCommandAgent started");
+  EXPECT_EQ(events.events[0].status, ManagedAgentStatus::running);
+
+  auto bad = fresh("bad");
+  ASSERT_TRUE(monitor->on_container_create(task({bad}), *bad, binds));
+  docker.on_create = [](const auto&) -> Result<std::string> {
+    return make_error(docker::DockerErrc::daemon_error, "Error response from daemon: boom");
+  };
+  auto failed = test::run(monitor->on_container_started(task({bad}), bad, "docker-bad", {}));
+  ASSERT_FALSE(failed);
+  ASSERT_EQ(events.events.size(), 2u);
+  EXPECT_EQ(events.events[1].reason, failed.error().message);
+  EXPECT_EQ(events.events[1].status, ManagedAgentStatus::stopped);
+}
+
+TEST_F(EngineHooksTest, NoStartAndNoEventWithoutExecOrAfterInitFailure) {
+  auto plain = fresh("plain", false);
+  ASSERT_TRUE(test::run(monitor->on_container_started(task({plain}), plain, "docker-plain", {})));
+  auto broken = fresh("broken");
+  std::vector<std::string> binds;
+  ASSERT_FALSE(monitor->on_container_create(task({broken}), *broken, binds));  // one event
+  ASSERT_TRUE(test::run(monitor->on_container_started(task({broken}), broken, "docker-broken", {})));
+  EXPECT_TRUE(docker.creates.empty());
+  EXPECT_EQ(events.events.size(), 1u);
+}
+
+// §5.4: the agent stops with its container.
+TEST_F(EngineHooksTest, ContainerStoppedMarksTheAgentStopped) {
+  auto c = started_container("a", clock);
+  monitor->on_container_stopped(task({c}), *c);
+  EXPECT_EQ(c->managed_agent_status(kExecuteCommandAgentName), ManagedAgentStatus::stopped);
+  ASSERT_EQ(events.events.size(), 1u);
+  EXPECT_EQ(events.events[0].reason, "Received Container Stopped event");
+  EXPECT_EQ(events.events[0].status, ManagedAgentStatus::stopped);
+  auto plain = fresh("plain", false);
+  monitor->on_container_stopped(task({plain}), *plain);
+  EXPECT_EQ(events.events.size(), 1u);
+}
+
+// TestCleanupExecEnabledTask: the task's exec log directory goes with the task.
+TEST_F(EngineHooksTest, CleanupRemovesTheTasksExecLogDirectory) {
+  fs.add_dir("/log/exec/t0");
+  fs.add_file("/log/exec/t0/a/amazon-ssm-agent.log");
+  fs.add_file("/log/exec/t00/a/other-task.log");
+  TaskInfo t;
+  t.arn = "arn:aws:ecs:us-west-2:1:task/c/t0";
+  ASSERT_TRUE(manager->cleanup_task(t));
+  EXPECT_FALSE(fs.stat("/log/exec/t0"));
+  EXPECT_FALSE(fs.stat("/log/exec/t0/a/amazon-ssm-agent.log"));
+  EXPECT_TRUE(fs.stat("/log/exec/t00/a/other-task.log"));
+}
+
+}  // namespace
+}  // namespace ecs::execcmd
