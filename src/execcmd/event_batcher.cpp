@@ -25,7 +25,8 @@ std::optional<ManagedAgentStatus> parse_status(std::string_view s) {
 
 void ManagedAgentEventBatcher::report(const ManagedAgentEvent& event) {
   if (!should_report_to_backend(event.status)) {
-    log::warn("dropping managed agent event ECS does not take", {{"task", event.task_arn}, {"event", event.str()}});
+    log::warn("dropping managed agent event ECS does not take",
+              {{"task", event.task_arn}, {"event", event.str()}});
     return;
   }
   aws::ManagedAgentStateChange entry;
@@ -88,7 +89,8 @@ bool has_unsent_managed_agents(const aws::TaskStateChange& change, const TaskInf
   return false;
 }
 
-void mark_managed_agents_sent(const aws::TaskStateChange& change, const TaskInfo& task, ManagedAgentStore* store) {
+void mark_managed_agents_sent(const aws::TaskStateChange& change, const TaskInfo& task,
+                              ManagedAgentStore* store) {
   for (const auto& entry : change.managed_agents) {
     auto container = find_container(task, entry.container_name);
     auto status = parse_status(entry.status);

@@ -47,6 +47,7 @@ bool has_unsent_managed_agents(const aws::TaskStateChange& change, const TaskInf
 
 // After a successful SubmitTaskStateChange: SentStatus := the status sent, for each managed agent
 // of `change` whose SentStatus differs, and the container handed to `store` (if any).
-void mark_managed_agents_sent(const aws::TaskStateChange& change, const TaskInfo& task, ManagedAgentStore* store);
+void mark_managed_agents_sent(const aws::TaskStateChange& change, const TaskInfo& task,
+                              ManagedAgentStore* store);
 
 }  // namespace ecs::execcmd

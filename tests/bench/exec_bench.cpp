@@ -186,9 +186,9 @@ SweepSet& sweep_set() {
       auto c = w.new_container("sweep-" + std::to_string(i));
       if (!c) return set;
       if (!test::run(w.io, w.manager->start_agent(*w.client, w.task, c, c->runtime_id))) return set;
-      set.exec_ids.push_back(
-          execcmd::AgentMetadata::from_map(c->managed_agent(execcmd::kExecuteCommandAgentName)->state.metadata)
-              .docker_exec_id);
+      set.exec_ids.push_back(execcmd::AgentMetadata::from_map(
+                                 c->managed_agent(execcmd::kExecuteCommandAgentName)->state.metadata)
+                                 .docker_exec_id);
       set.source.task.containers.push_back(c);
     }
     set.ok = true;
@@ -217,7 +217,8 @@ void BM_ExecInspect50Direct(benchmark::State& state) {
   if (!set.ok) return state.SkipWithError("could not start the 50 agents");
   int failures = 0;
   for (auto _ : state) {
-    for (const auto& id : set.exec_ids) asio::co_spawn(w.io, inspect_one(*w.client, id, failures), asio::detached);
+    for (const auto& id : set.exec_ids)
+      asio::co_spawn(w.io, inspect_one(*w.client, id, failures), asio::detached);
     w.io.restart();
     w.io.run();
   }

@@ -30,7 +30,9 @@ class ExecHostTree {
     fs::create_directories(paths.host_log_dir);
   }
 
-  std::string agent_binary() const { return paths.host_deps_dir + "/bin/" + kAgentVersion + "/amazon-ssm-agent"; }
+  std::string agent_binary() const {
+    return paths.host_deps_dir + "/bin/" + kAgentVersion + "/amazon-ssm-agent";
+  }
   // The container's /var/log/amazon/ssm as seen from the host.
   std::string log_dir(const std::string& task_id, const std::string& container_name) const {
     return paths.host_log_dir + "/" + task_id + "/" + container_name;

@@ -13,7 +13,7 @@ constexpr const char* kArnA = "arn:aws:ecs:us-west-2:1:task/c/a";
 constexpr const char* kArnB = "arn:aws:ecs:us-west-2:1:task/c/b";
 
 std::shared_ptr<Container> container_with_agent(const std::string& name, ManagedAgentStatus status,
-                                                 ManagedAgentStatus sent) {
+                                                ManagedAgentStatus sent) {
   auto c = std::make_shared<Container>();
   c->name = name;
   ManagedAgent a;
@@ -122,9 +122,9 @@ TEST(ManagedAgentEvents, GetBatchedManagedAgentEvents) {
   ManagedAgentEventBatcher batcher;
   batcher.report(event_for(kArnA, *c, "ExecuteCommandAgent restarted"));
   batcher.report(event_for(kArnB, *pending_task, "ExecuteCommandAgent Initialization failed - x"));
-  auto changes = batcher.drain("default", {task(kArnA, TaskStatus::running, {c}),
-                                           task(kArnB, TaskStatus::created, {pending_task}),
-                                           task("arn:no-events", TaskStatus::running, {})});
+  auto changes = batcher.drain(
+      "default", {task(kArnA, TaskStatus::running, {c}), task(kArnB, TaskStatus::created, {pending_task}),
+                  task("arn:no-events", TaskStatus::running, {})});
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(changes[0].cluster, "default");
   EXPECT_EQ(changes[0].task_arn, kArnA);
