@@ -3,12 +3,35 @@
 namespace ecs::app {
 namespace {
 
+// Sorted by name. Each is read from the environment first, then from the config file.
 constexpr EnvironmentVariable kVariables[] = {
+    {"AWS_ACCESS_KEY_ID", "",
+     "the agent's own credentials (with AWS_SECRET_ACCESS_KEY); else the chain goes on"},
     {"AWS_CA_BUNDLE", "",
      "PEM file of CA certificates trusted in addition to the bundle built into the binary"},
+    {"AWS_DEFAULT_REGION", "", "region, when AWS_REGION is not set; else from the instance metadata"},
+    {"AWS_EC2_METADATA_DISABLED", "false", "true: never ask the instance metadata service"},
+    {"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://169.254.169.254", "instance metadata service URL"},
+    {"AWS_REGION", "", "region of the ECS endpoints"},
+    {"AWS_SECRET_ACCESS_KEY", "", "secret of AWS_ACCESS_KEY_ID (never logged)"},
+    {"AWS_SESSION_TOKEN", "", "session token of temporary credentials (never logged)"},
+    {"DOCKER_HOST", "unix:///var/run/docker.sock", "Docker Engine endpoint: unix://, tcp:// or npipe://"},
     {"ECS_AGENT_HEALTHCHECK_HOST", "host of ECS_INTROSPECTION_ADDR", "host that --healthcheck probes"},
+    {"ECS_BACKEND_HOST", "", "ECS API endpoint override (https:// is added without a scheme)"},
+    {"ECS_CHECKPOINT", "true iff ECS_DATADIR is set", "keep state in ECS_DATADIR across restarts"},
+    {"ECS_CLUSTER", "default", "cluster to register in (name or ARN)"},
+    {"ECS_CONFIG_FILE", "/etc/ecs/ecs.config", "KEY=VALUE file read after the environment"},
+    {"ECS_CREDENTIALS_ADDR", "127.0.0.1:51679", "host:port of the task credentials endpoint"},
+    {"ECS_DATADIR", "/data/", "directory of the durable state"},
     {"ECS_INTROSPECTION_ADDR", "127.0.0.1:51678",
      "host:port of the introspection server (probed by --healthcheck)"},
+    {"ECS_LOGFILE", "", "also log to this file (appended)"},
+    {"ECS_LOGLEVEL", "info", "debug, info, warn, error, crit or none"},
+    {"ECS_LOG_OUTPUT_FORMAT", "logfmt", "logfmt or json (one JSON object per line)"},
+    {"ECS_UPDATES_ENABLED", "false", "accept agent updates from ACS (otherwise they are refused)"},
+    {"HTTPS_PROXY", "", "proxy for HTTPS and websocket connections (also https_proxy)"},
+    {"HTTP_PROXY", "", "proxy for HTTP connections (also http_proxy)"},
+    {"NO_PROXY", "", "hosts reached without a proxy (also no_proxy)"},
 };
 
 }  // namespace

@@ -1,0 +1,230 @@
+#include "app/config.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace ecs::app {
+
+namespace {
+
+class ConfigCategory : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "config"; }
+  std::string message(int ev) const override {
+    switch (static_cast<ConfigErrc>(ev)) {
+      case ConfigErrc::invalid_value:
+        return "invalid configuration value";
+      case ConfigErrc::bad_file:
+        return "unusable configuration file";
+    }
+    return "configuration error";
+  }
+};
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+Error invalid(std::string_view name, std::string_view value, std::string_view expected) {
+  return make_error(ConfigErrc::invalid_value,
+                    std::string(name) + "=\"" + std::string(value) + "\": expected " + std::string(expected));
+}
+
+// The merged view: environment first, then the file.
+class Source {
+ public:
+  Source(const EnvLookup& env, const std::map<std::string, std::string, std::less<>>& file)
+      : env_(env), file_(file) {}
+  std::optional<std::string> get(std::string_view name) const {
+    if (auto v = env_(name)) return v;
+    if (auto it = file_.find(name); it != file_.end()) return it->second;
+    return std::nullopt;
+  }
+  // Set and not empty (an empty value means "unset", as for the reference's env parsing).
+  std::optional<std::string> value(std::string_view name) const {
+    auto v = get(name);
+    if (!v || trim(*v).empty()) return std::nullopt;
+    return std::string(trim(*v));
+  }
+
+ private:
+  const EnvLookup& env_;
+  const std::map<std::string, std::string, std::less<>>& file_;
+};
+
+Result<void> read_bool(const Source& src, std::string_view name, bool& out) {
+  auto v = src.value(name);
+  if (!v) return {};
+  auto b = parse_go_bool(*v);
+  if (!b) return invalid(name, *v, "a boolean (true or false)");
+  out = *b;
+  return {};
+}
+
+Result<void> read_addr(const Source& src, std::string_view name, HostPort& out) {
+  auto v = src.value(name);
+  if (!v) return {};
+  auto hp = parse_host_port(*v, name);
+  if (!hp) return invalid(name, *v, "host:port, e.g. 127.0.0.1:51678 (" + hp.error().message + ")");
+  if (hp->port == 0) return invalid(name, *v, "a port between 1 and 65535");
+  out = *hp;
+  return {};
+}
+
+}  // namespace
+
+const boost::system::error_category& config_category() {
+  static const ConfigCategory category;
+  return category;
+}
+
+error_code make_error_code(ConfigErrc e) { return {static_cast<int>(e), config_category()}; }
+
+std::optional<bool> parse_go_bool(std::string_view t) {
+  if (t == "1" || t == "t" || t == "T" || t == "TRUE" || t == "true" || t == "True") return true;
+  if (t == "0" || t == "f" || t == "F" || t == "FALSE" || t == "false" || t == "False") return false;
+  return std::nullopt;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> parse_config_file(std::string_view text,
+                                                                          std::string_view path) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const auto end = text.find('\n', pos);
+    std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    pos = end == std::string_view::npos ? text.size() + 1 : end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::string_view stripped = trim(line);
+    if (stripped.empty() || stripped.front() == '#') continue;
+    const auto eq = line.find('=');
+    const std::string_view key = eq == std::string_view::npos ? stripped : trim(line.substr(0, eq));
+    const bool key_ok = !key.empty() && key.find_first_of(" \t") == std::string_view::npos;
+    if (eq == std::string_view::npos || !key_ok) {
+      return make_error(ConfigErrc::bad_file, std::string(path) + ":" + std::to_string(line_no) +
+                                                  ": expected KEY=VALUE, got \"" + std::string(stripped) + "\"");
+    }
+    out.emplace_back(std::string(key), std::string(line.substr(eq + 1)));
+  }
+  return out;
+}
+
+Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_file) {
+  LoadedConfig loaded;
+  AgentConfig& c = loaded.config;
+
+  // The file.
+  std::map<std::string, std::string, std::less<>> file_values;
+  const auto explicit_path = env("ECS_CONFIG_FILE");
+  const std::string path = explicit_path && !explicit_path->empty() ? *explicit_path : std::string(kDefaultConfigFile);
+  auto text = read_file(path);
+  if (!text) return make_error(ConfigErrc::bad_file, "ECS_CONFIG_FILE: cannot read " + path + ": " + text.error().message);
+  if (!*text && explicit_path && !explicit_path->empty()) {
+    return make_error(ConfigErrc::bad_file, "ECS_CONFIG_FILE=\"" + path + "\": no such file");
+  }
+  if (*text) {
+    auto pairs = parse_config_file(**text, path);
+    if (!pairs) return pairs.error();
+    for (auto& [k, v] : *pairs) file_values[k] = v;  // the last one wins
+    c.config_file = path;
+    for (const auto& [k, v] : file_values) {
+      if (!env(k)) loaded.from_file.emplace_back(k, v);
+    }
+  }
+  const Source src(env, file_values);
+
+  if (auto v = src.value("ECS_CLUSTER")) c.cluster = *v;
+  if (auto v = src.value("AWS_REGION")) {
+    c.region = *v;
+  } else if (auto d = src.value("AWS_DEFAULT_REGION")) {
+    c.region = *d;
+  }
+  if (!c.region.empty() && c.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+    return invalid(src.value("AWS_REGION") ? "AWS_REGION" : "AWS_DEFAULT_REGION", c.region,
+                   "a region name such as us-west-2");
+  }
+  if (auto v = src.value("ECS_BACKEND_HOST")) {
+    c.backend_host = v->find("://") == std::string::npos ? "https://" + *v : *v;
+    if (!c.backend_host.starts_with("https://") && !c.backend_host.starts_with("http://")) {
+      return invalid("ECS_BACKEND_HOST", *v, "a host name or an http(s):// URL");
+    }
+  }
+  const auto data_dir = src.value("ECS_DATADIR");
+  if (data_dir) c.data_dir = *data_dir;
+  c.checkpoint = data_dir.has_value();  // the reference's rule: an explicit ECS_CHECKPOINT wins
+  if (auto r = read_bool(src, "ECS_CHECKPOINT", c.checkpoint); !r) return r.error();
+  if (auto v = src.value("ECS_LOGLEVEL")) {
+    if (!log::parse_level(*v, c.log_level)) return invalid("ECS_LOGLEVEL", *v, "one of debug, info, warn, error, crit, none");
+  }
+  if (auto v = src.value("ECS_LOG_OUTPUT_FORMAT")) {
+    if (*v == "logfmt") {
+      c.log_format = log::Format::logfmt;
+    } else if (*v == "json") {
+      c.log_format = log::Format::json;
+    } else {
+      return invalid("ECS_LOG_OUTPUT_FORMAT", *v, "logfmt or json");
+    }
+  }
+  if (auto v = src.value("ECS_LOGFILE")) c.log_file = *v;
+  if (auto v = src.value("DOCKER_HOST")) {
+    if (!v->starts_with("unix://") && !v->starts_with("tcp://") && !v->starts_with("npipe://")) {
+      return invalid("DOCKER_HOST", *v, "unix:///path, tcp://host:port or npipe:////./pipe/name");
+    }
+    c.docker_host = *v;
+  }
+  if (auto r = read_bool(src, "ECS_UPDATES_ENABLED", c.updates_enabled); !r) return r.error();
+  if (auto r = read_addr(src, "ECS_INTROSPECTION_ADDR", c.introspection_addr); !r) return r.error();
+  if (auto r = read_addr(src, "ECS_CREDENTIALS_ADDR", c.credentials_addr); !r) return r.error();
+  if (auto r = read_bool(src, "AWS_EC2_METADATA_DISABLED", c.imds_disabled); !r) return r.error();
+  if (auto v = src.value("AWS_EC2_METADATA_SERVICE_ENDPOINT")) {
+    if (!v->starts_with("http://") && !v->starts_with("https://")) {
+      return invalid("AWS_EC2_METADATA_SERVICE_ENDPOINT", *v, "an http:// or https:// URL");
+    }
+    c.imds_endpoint = *v;
+  }
+  if (auto v = src.value("AWS_CA_BUNDLE")) c.ca_bundle = *v;
+  // The agent's own credentials are validated where they are used: both halves or neither.
+  const bool has_key = src.value("AWS_ACCESS_KEY_ID").has_value();
+  const bool has_secret = src.value("AWS_SECRET_ACCESS_KEY").has_value();
+  if (has_key != has_secret) {
+    return make_error(ConfigErrc::invalid_value,
+                      has_key ? "AWS_SECRET_ACCESS_KEY: expected with AWS_ACCESS_KEY_ID (both or neither)"
+                              : "AWS_ACCESS_KEY_ID: expected with AWS_SECRET_ACCESS_KEY (both or neither)");
+  }
+  return loaded;
+}
+
+EnvLookup process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+FileReader real_file_reader() {
+  return [](const std::string& path) -> Result<std::optional<std::string>> {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return make_error(ConfigErrc::bad_file, "cannot open " + path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    if (in.bad()) return make_error(ConfigErrc::bad_file, "cannot read " + path);
+    return std::optional<std::string>(s.str());
+  };
+}
+
+void export_to_environment(const std::vector<std::pair<std::string, std::string>>& values) {
+  for (const auto& [k, v] : values) ::setenv(k.c_str(), v.c_str(), 0);
+}
+
+}  // namespace ecs::app
