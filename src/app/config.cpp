@@ -93,13 +93,14 @@ std::optional<bool> parse_go_bool(std::string_view t) {
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> parse_config_file(std::string_view text,
-                                                                          std::string_view path) {
+                                                                           std::string_view path) {
   std::vector<std::pair<std::string, std::string>> out;
   std::size_t line_no = 0;
   std::size_t pos = 0;
   while (pos <= text.size()) {
     const auto end = text.find('\n', pos);
-    std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    std::string_view line =
+        text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
     pos = end == std::string_view::npos ? text.size() + 1 : end + 1;
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -110,7 +111,8 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_config_file(std::
     const bool key_ok = !key.empty() && key.find_first_of(" \t") == std::string_view::npos;
     if (eq == std::string_view::npos || !key_ok) {
       return make_error(ConfigErrc::bad_file, std::string(path) + ":" + std::to_string(line_no) +
-                                                  ": expected KEY=VALUE, got \"" + std::string(stripped) + "\"");
+                                                  ": expected KEY=VALUE, got \"" + std::string(stripped) +
+                                                  "\"");
     }
     out.emplace_back(std::string(key), std::string(line.substr(eq + 1)));
   }
@@ -124,9 +126,12 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
   // The file.
   std::map<std::string, std::string, std::less<>> file_values;
   const auto explicit_path = env("ECS_CONFIG_FILE");
-  const std::string path = explicit_path && !explicit_path->empty() ? *explicit_path : std::string(kDefaultConfigFile);
+  const std::string path =
+      explicit_path && !explicit_path->empty() ? *explicit_path : std::string(kDefaultConfigFile);
   auto text = read_file(path);
-  if (!text) return make_error(ConfigErrc::bad_file, "ECS_CONFIG_FILE: cannot read " + path + ": " + text.error().message);
+  if (!text)
+    return make_error(ConfigErrc::bad_file,
+                      "ECS_CONFIG_FILE: cannot read " + path + ": " + text.error().message);
   if (!*text && explicit_path && !explicit_path->empty()) {
     return make_error(ConfigErrc::bad_file, "ECS_CONFIG_FILE=\"" + path + "\": no such file");
   }
@@ -147,7 +152,8 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
   } else if (auto d = src.value("AWS_DEFAULT_REGION")) {
     c.region = *d;
   }
-  if (!c.region.empty() && c.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+  if (!c.region.empty() &&
+      c.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
     return invalid(src.value("AWS_REGION") ? "AWS_REGION" : "AWS_DEFAULT_REGION", c.region,
                    "a region name such as us-west-2");
   }
@@ -162,7 +168,8 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
   c.checkpoint = data_dir.has_value();  // the reference's rule: an explicit ECS_CHECKPOINT wins
   if (auto r = read_bool(src, "ECS_CHECKPOINT", c.checkpoint); !r) return r.error();
   if (auto v = src.value("ECS_LOGLEVEL")) {
-    if (!log::parse_level(*v, c.log_level)) return invalid("ECS_LOGLEVEL", *v, "one of debug, info, warn, error, crit, none");
+    if (!log::parse_level(*v, c.log_level))
+      return invalid("ECS_LOGLEVEL", *v, "one of debug, info, warn, error, crit, none");
   }
   if (auto v = src.value("ECS_LOG_OUTPUT_FORMAT")) {
     if (*v == "logfmt") {

@@ -33,22 +33,22 @@ error_code make_error_code(ConfigErrc e);
 inline constexpr std::string_view kDefaultConfigFile = "/etc/ecs/ecs.config";
 
 struct AgentConfig {
-  std::string cluster = "default";            // ECS_CLUSTER (trimmed)
-  std::string region;                         // AWS_REGION, else AWS_DEFAULT_REGION; "" = from IMDS
-  std::string backend_host;                   // ECS_BACKEND_HOST, https:// added; "" = regional
-  std::string data_dir = "/data/";            // ECS_DATADIR
-  bool checkpoint = false;                    // ECS_CHECKPOINT; unset: true iff ECS_DATADIR is set
-  log::Level log_level = log::Level::info;    // ECS_LOGLEVEL
+  std::string cluster = "default";               // ECS_CLUSTER (trimmed)
+  std::string region;                            // AWS_REGION, else AWS_DEFAULT_REGION; "" = from IMDS
+  std::string backend_host;                      // ECS_BACKEND_HOST, https:// added; "" = regional
+  std::string data_dir = "/data/";               // ECS_DATADIR
+  bool checkpoint = false;                       // ECS_CHECKPOINT; unset: true iff ECS_DATADIR is set
+  log::Level log_level = log::Level::info;       // ECS_LOGLEVEL
   log::Format log_format = log::Format::logfmt;  // ECS_LOG_OUTPUT_FORMAT
-  std::string log_file;                       // ECS_LOGFILE; "" = standard error only
+  std::string log_file;                          // ECS_LOGFILE; "" = standard error only
   std::string docker_host = "unix:///var/run/docker.sock";  // DOCKER_HOST
-  bool updates_enabled = false;               // ECS_UPDATES_ENABLED
-  HostPort introspection_addr{"127.0.0.1", 51678};  // ECS_INTROSPECTION_ADDR
-  HostPort credentials_addr{"127.0.0.1", 51679};    // ECS_CREDENTIALS_ADDR
-  bool imds_disabled = false;                 // AWS_EC2_METADATA_DISABLED
-  std::string imds_endpoint;                  // AWS_EC2_METADATA_SERVICE_ENDPOINT
-  std::string ca_bundle;                      // AWS_CA_BUNDLE
-  std::string config_file;                    // the file read ("" when none was)
+  bool updates_enabled = false;                             // ECS_UPDATES_ENABLED
+  HostPort introspection_addr{"127.0.0.1", 51678};          // ECS_INTROSPECTION_ADDR
+  HostPort credentials_addr{"127.0.0.1", 51679};            // ECS_CREDENTIALS_ADDR
+  bool imds_disabled = false;                               // AWS_EC2_METADATA_DISABLED
+  std::string imds_endpoint;                                // AWS_EC2_METADATA_SERVICE_ENDPOINT
+  std::string ca_bundle;                                    // AWS_CA_BUNDLE
+  std::string config_file;                                  // the file read ("" when none was)
 };
 
 // Reads a variable: nullopt when unset.
@@ -59,7 +59,7 @@ using FileReader = std::function<Result<std::optional<std::string>>(const std::s
 // KEY=VALUE lines; blank lines and lines starting with '#' are skipped; the value is everything
 // after the first '=', taken literally (as docker's --env-file does). Errors name path:line.
 Result<std::vector<std::pair<std::string, std::string>>> parse_config_file(std::string_view text,
-                                                                          std::string_view path);
+                                                                           std::string_view path);
 
 // Go's strconv.ParseBool: 1 t T TRUE true True / 0 f F FALSE false False.
 std::optional<bool> parse_go_bool(std::string_view text);

@@ -47,9 +47,10 @@ error_code make_error_code(DockerErrc e) { return {static_cast<int>(e), docker_c
 std::string go_duration(std::chrono::nanoseconds d) {
   using namespace std::chrono;
   if (d == nanoseconds::zero()) return "0s";
+  // (Built up with push_back and +=: GCC 12's -Wrestrict misfires on `out = "-"` under ASan.)
   std::string out;
   if (d < nanoseconds::zero()) {
-    out = "-";
+    out.push_back('-');
     d = -d;
   }
   if (d < seconds(1)) {
