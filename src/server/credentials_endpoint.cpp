@@ -16,7 +16,13 @@ constexpr std::string_view kV2Prefix = "/v2/credentials/";
 std::string error_body(std::string_view code, std::string_view message, int status) {
   std::string out;
   JsonWriter w(out);
-  w.begin_object().key("code").string(code).key("message").string(message).key("HTTPErrorCode").number(status);
+  w.begin_object()
+      .key("code")
+      .string(code)
+      .key("message")
+      .string(message)
+      .key("HTTPErrorCode")
+      .number(status);
   w.end_object();
   return out;
 }
@@ -72,7 +78,8 @@ Response CredentialsEndpoint::answer(const Request& request, const Peer& peer) {
   const std::string_view target = request.target();
   const auto question = target.find('?');
   const std::string_view path = target.substr(0, question);
-  const std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
   int version = 0;
   std::string id;
   if (path == kV1Path) {
@@ -91,10 +98,11 @@ Response CredentialsEndpoint::answer(const Request& request, const Peer& peer) {
   std::string task_arn;
   std::string role_type;
   auto audit = [&](int status) {
-    log::info("credentials request", {{"status", std::to_string(status)},
-                                      {"eventType", role_type.empty() ? "GetCredentials" : "GetCredentials " + role_type},
-                                      {"task", task_arn},
-                                      {"caller", peer.address}});
+    log::info("credentials request",
+              {{"status", std::to_string(status)},
+               {"eventType", role_type.empty() ? "GetCredentials" : "GetCredentials " + role_type},
+               {"task", task_arn},
+               {"caller", peer.address}});
   };
   if (request.method() != http::verb::get) {
     audit(405);
@@ -115,8 +123,9 @@ Response CredentialsEndpoint::answer(const Request& request, const Peer& peer) {
   if (!credentials) {
     if (known_from_state_ && known_from_state_(id)) {
       audit(503);
-      return make_response(request, http::status::service_unavailable,
-                           error_body("CredentialsUninitialized", prefix + "Credentials uninitialized for ID", 503));
+      return make_response(
+          request, http::status::service_unavailable,
+          error_body("CredentialsUninitialized", prefix + "Credentials uninitialized for ID", 503));
     }
     audit(400);
     return make_response(request, http::status::bad_request,

@@ -23,8 +23,9 @@ class CredentialsEndpoint {
  public:
   // `known_from_state`: ids the saved state knows whose credentials ACS has not re-sent yet
   // since the restart (answered 503 CredentialsUninitialized, not 400).
-  CredentialsEndpoint(const acs::CredentialsStore& store, std::function<bool(const std::string&)> known_from_state,
-                      const Clock& clock, CredentialsEndpointOptions options = {});
+  CredentialsEndpoint(const acs::CredentialsStore& store,
+                      std::function<bool(const std::string&)> known_from_state, const Clock& clock,
+                      CredentialsEndpointOptions options = {});
 
   // The HttpServer handler.
   asio::awaitable<Response> handle(Request& request, const Peer& peer);

@@ -106,6 +106,7 @@ Result<void> read_task(element e, const std::string& path, TaskRecord& t) {
   ECS_TRY(m->string("desiredStatus", t.desired_status));
   ECS_TRY(m->string("knownStatus", t.known_status));
   ECS_TRY(m->string("credentialsId", t.credentials_id));
+  ECS_TRY(m->string("executionCredentialsId", t.execution_credentials_id));
   return m->each("containers", [&](element c, const std::string& c_path) -> Result<void> {
     ContainerRecord record;
     ECS_TRY(read_container(c, c_path, record));
@@ -144,6 +145,7 @@ std::string encode_state(const AgentState& s) {
     w.key("desiredStatus").string(t.desired_status);
     w.key("knownStatus").string(t.known_status);
     w.key("credentialsId").string(t.credentials_id);
+    w.key("executionCredentialsId").string(t.execution_credentials_id);
     w.key("containers").begin_array();
     for (const auto& c : t.containers) {
       w.begin_object();

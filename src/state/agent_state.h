@@ -29,7 +29,8 @@ struct TaskRecord {
   std::string version;
   std::string desired_status;
   std::string known_status;
-  std::string credentials_id;  // the id only; the credentials themselves live in memory
+  std::string credentials_id;  // the ids only; the credentials themselves live in memory
+  std::string execution_credentials_id;
   std::vector<ContainerRecord> containers;
   bool operator==(const TaskRecord&) const = default;
 };

@@ -43,7 +43,8 @@ TEST_F(CredentialsEndpointTest, BothRoutesAnswerWithTheReferenceBody) {
       R"({"RoleArn":"arn:aws:iam::123456789012:role/app","AccessKeyId":"ASIAEXAMPLEKEYID",)"
       R"("SecretAccessKey":"very-secret-access-key","Token":"very-secret-session-token",)"
       R"("Expiration":"2026-11-23T12:00:00Z"})";
-  for (const char* target : {"/v1/credentials?id=cred-1", "/v2/credentials/cred-1", "/v1/credentials?x=1&id=cred-1"}) {
+  for (const char* target :
+       {"/v1/credentials?id=cred-1", "/v2/credentials/cred-1", "/v1/credentials?x=1&id=cred-1"}) {
     const Response r = get(target);
     EXPECT_EQ(r.result(), http::status::ok) << target;
     EXPECT_EQ(r[http::field::content_type], "application/json");
