@@ -97,16 +97,15 @@ asio::awaitable<Result<void>> EngineClient::ping(nanoseconds timeout, StopToken 
   co_return Result<void>();
 }
 
-asio::awaitable<Result<std::string>> EngineClient::create_exec(const std::string& container_id,
-                                                               const ExecConfig& config, nanoseconds timeout,
-                                                               StopToken stop) {
+asio::awaitable<Result<std::string>> EngineClient::create_exec(std::string container_id, ExecConfig config,
+                                                               nanoseconds timeout, StopToken stop) {
   auto r = co_await call("exec command", "POST", "/containers/" + percent_encode(container_id) + "/exec",
                          encode_exec_config(config), timeout, stop);
   if (!r) co_return r.error();
   co_return parse_id(r->body, "exec command");
 }
 
-asio::awaitable<Result<void>> EngineClient::start_exec(const std::string& exec_id, bool detach, bool tty,
+asio::awaitable<Result<void>> EngineClient::start_exec(std::string exec_id, bool detach, bool tty,
                                                        nanoseconds timeout, StopToken stop) {
   auto r = co_await call("start exec command", "POST", "/exec/" + percent_encode(exec_id) + "/start",
                          encode_exec_start(detach, tty), timeout, stop);
@@ -114,15 +113,15 @@ asio::awaitable<Result<void>> EngineClient::start_exec(const std::string& exec_i
   co_return Result<void>();
 }
 
-asio::awaitable<Result<ExecInspect>> EngineClient::inspect_exec(const std::string& exec_id,
-                                                                nanoseconds timeout, StopToken stop) {
+asio::awaitable<Result<ExecInspect>> EngineClient::inspect_exec(std::string exec_id, nanoseconds timeout,
+                                                                StopToken stop) {
   auto r = co_await call("inspect exec command", "GET", "/exec/" + percent_encode(exec_id) + "/json", "",
                          timeout, stop);
   if (!r) co_return r.error();
   co_return parse_exec_inspect(r->body);
 }
 
-asio::awaitable<Result<TopResult>> EngineClient::top(const std::string& container_id, nanoseconds timeout,
+asio::awaitable<Result<TopResult>> EngineClient::top(std::string container_id, nanoseconds timeout,
                                                      StopToken stop) {
   auto r =
       co_await call("top", "GET", "/containers/" + percent_encode(container_id) + "/top", "", timeout, stop);
@@ -130,15 +129,14 @@ asio::awaitable<Result<TopResult>> EngineClient::top(const std::string& containe
   co_return parse_top(r->body);
 }
 
-asio::awaitable<Result<ContainerInspect>> EngineClient::inspect_container(const std::string& id,
-                                                                          nanoseconds timeout,
+asio::awaitable<Result<ContainerInspect>> EngineClient::inspect_container(std::string id, nanoseconds timeout,
                                                                           StopToken stop) {
   auto r = co_await call("inspect", "GET", "/containers/" + percent_encode(id) + "/json", "", timeout, stop);
   if (!r) co_return r.error();
   co_return parse_container_inspect(r->body);
 }
 
-asio::awaitable<Result<std::string>> EngineClient::create_container(const ContainerCreateConfig& config,
+asio::awaitable<Result<std::string>> EngineClient::create_container(ContainerCreateConfig config,
                                                                     nanoseconds timeout, StopToken stop) {
   std::string path = "/containers/create";
   if (!config.name.empty()) path += "?name=" + percent_encode(config.name);
@@ -147,14 +145,14 @@ asio::awaitable<Result<std::string>> EngineClient::create_container(const Contai
   co_return parse_id(r->body, "create");
 }
 
-asio::awaitable<Result<void>> EngineClient::start_container(const std::string& id, nanoseconds timeout,
+asio::awaitable<Result<void>> EngineClient::start_container(std::string id, nanoseconds timeout,
                                                             StopToken stop) {
   auto r = co_await call("start", "POST", "/containers/" + percent_encode(id) + "/start", "", timeout, stop);
   if (!r) co_return r.error();
   co_return Result<void>();
 }
 
-asio::awaitable<Result<void>> EngineClient::stop_container(const std::string& id, int grace_seconds,
+asio::awaitable<Result<void>> EngineClient::stop_container(std::string id, int grace_seconds,
                                                            nanoseconds timeout, StopToken stop) {
   auto r = co_await call("stop", "POST",
                          "/containers/" + percent_encode(id) + "/stop?t=" + std::to_string(grace_seconds), "",
@@ -163,7 +161,7 @@ asio::awaitable<Result<void>> EngineClient::stop_container(const std::string& id
   co_return Result<void>();
 }
 
-asio::awaitable<Result<void>> EngineClient::kill_container(const std::string& id, const std::string& signal,
+asio::awaitable<Result<void>> EngineClient::kill_container(std::string id, std::string signal,
                                                            nanoseconds timeout, StopToken stop) {
   auto r = co_await call("kill", "POST",
                          "/containers/" + percent_encode(id) + "/kill?signal=" + percent_encode(signal), "",
@@ -172,8 +170,8 @@ asio::awaitable<Result<void>> EngineClient::kill_container(const std::string& id
   co_return Result<void>();
 }
 
-asio::awaitable<Result<void>> EngineClient::remove_container(const std::string& id, bool force,
-                                                             nanoseconds timeout, StopToken stop) {
+asio::awaitable<Result<void>> EngineClient::remove_container(std::string id, bool force, nanoseconds timeout,
+                                                             StopToken stop) {
   auto r = co_await call("remove", "DELETE",
                          "/containers/" + percent_encode(id) + (force ? "?force=1&v=1" : "?v=1"), "", timeout,
                          stop);
@@ -181,8 +179,8 @@ asio::awaitable<Result<void>> EngineClient::remove_container(const std::string& 
   co_return Result<void>();
 }
 
-asio::awaitable<Result<ImageInspect>> EngineClient::inspect_image(const std::string& name,
-                                                                  nanoseconds timeout, StopToken stop) {
+asio::awaitable<Result<ImageInspect>> EngineClient::inspect_image(std::string name, nanoseconds timeout,
+                                                                  StopToken stop) {
   auto r = co_await call("inspect image", "GET",
                          "/images/" + percent_encode(name, /*keep_slash=*/true) + "/json", "", timeout, stop);
   if (!r) co_return r.error();

@@ -3,7 +3,8 @@
 // ExecApi is what the ECS Exec manager needs (exec create/start/inspect and the container's
 // process list); EngineClient implements it over a Transport and adds the container and image
 // calls the tests and the task engine use. Every call has its own deadline (1 min unless given)
-// and ends at once when its stop token stops.
+// and ends at once when its stop token stops. Arguments are taken by value, so an awaitable may
+// be spawned and outlive the caller's temporaries (ASan caught a test doing exactly that).
 //
 // API version: the first call asks the daemon (GET /version) and uses the reference's rule —
 // the floor 1.21, raised to the daemon's MinAPIVersion when that is higher — for every path
@@ -33,17 +34,16 @@ class ExecApi {
  public:
   virtual ~ExecApi() = default;
   // POST /containers/{id}/exec → the exec id.
-  virtual asio::awaitable<Result<std::string>> create_exec(const std::string& container_id,
-                                                           const ExecConfig& config, nanoseconds timeout,
-                                                           StopToken stop) = 0;
+  virtual asio::awaitable<Result<std::string>> create_exec(std::string container_id, ExecConfig config,
+                                                           nanoseconds timeout, StopToken stop) = 0;
   // POST /exec/{id}/start (detached: returns once the process is launched).
-  virtual asio::awaitable<Result<void>> start_exec(const std::string& exec_id, bool detach, bool tty,
+  virtual asio::awaitable<Result<void>> start_exec(std::string exec_id, bool detach, bool tty,
                                                    nanoseconds timeout, StopToken stop) = 0;
   // GET /exec/{id}/json
-  virtual asio::awaitable<Result<ExecInspect>> inspect_exec(const std::string& exec_id, nanoseconds timeout,
+  virtual asio::awaitable<Result<ExecInspect>> inspect_exec(std::string exec_id, nanoseconds timeout,
                                                             StopToken stop) = 0;
   // GET /containers/{id}/top
-  virtual asio::awaitable<Result<TopResult>> top(const std::string& container_id, nanoseconds timeout,
+  virtual asio::awaitable<Result<TopResult>> top(std::string container_id, nanoseconds timeout,
                                                  StopToken stop) = 0;
 };
 
@@ -59,13 +59,13 @@ class EngineClient : public ExecApi {
   static Result<std::unique_ptr<EngineClient>> from_docker_host(std::string_view docker_host,
                                                                 EngineClientOptions options = {});
 
-  asio::awaitable<Result<std::string>> create_exec(const std::string& container_id, const ExecConfig& config,
+  asio::awaitable<Result<std::string>> create_exec(std::string container_id, ExecConfig config,
                                                    nanoseconds timeout, StopToken stop) override;
-  asio::awaitable<Result<void>> start_exec(const std::string& exec_id, bool detach, bool tty,
-                                           nanoseconds timeout, StopToken stop) override;
-  asio::awaitable<Result<ExecInspect>> inspect_exec(const std::string& exec_id, nanoseconds timeout,
+  asio::awaitable<Result<void>> start_exec(std::string exec_id, bool detach, bool tty, nanoseconds timeout,
+                                           StopToken stop) override;
+  asio::awaitable<Result<ExecInspect>> inspect_exec(std::string exec_id, nanoseconds timeout,
                                                     StopToken stop) override;
-  asio::awaitable<Result<TopResult>> top(const std::string& container_id, nanoseconds timeout,
+  asio::awaitable<Result<TopResult>> top(std::string container_id, nanoseconds timeout,
                                          StopToken stop) override;
 
   asio::awaitable<Result<void>> ping(nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
@@ -75,26 +75,25 @@ class EngineClient : public ExecApi {
   asio::awaitable<Result<std::string>> api_version(nanoseconds timeout = kDefaultCallTimeout,
                                                    StopToken stop = {});
 
-  asio::awaitable<Result<ContainerInspect>> inspect_container(const std::string& id,
+  asio::awaitable<Result<ContainerInspect>> inspect_container(std::string id,
                                                               nanoseconds timeout = kDefaultCallTimeout,
                                                               StopToken stop = {});
-  asio::awaitable<Result<std::string>> create_container(const ContainerCreateConfig& config,
+  asio::awaitable<Result<std::string>> create_container(ContainerCreateConfig config,
                                                         nanoseconds timeout = kDefaultCallTimeout,
                                                         StopToken stop = {});
-  asio::awaitable<Result<void>> start_container(const std::string& id,
-                                                nanoseconds timeout = kDefaultCallTimeout,
+  asio::awaitable<Result<void>> start_container(std::string id, nanoseconds timeout = kDefaultCallTimeout,
                                                 StopToken stop = {});
   // Stops with `grace_seconds` before SIGKILL; an already stopped container is not an error.
-  asio::awaitable<Result<void>> stop_container(const std::string& id, int grace_seconds,
+  asio::awaitable<Result<void>> stop_container(std::string id, int grace_seconds,
                                                nanoseconds timeout = kDefaultCallTimeout,
                                                StopToken stop = {});
-  asio::awaitable<Result<void>> kill_container(const std::string& id, const std::string& signal,
+  asio::awaitable<Result<void>> kill_container(std::string id, std::string signal,
                                                nanoseconds timeout = kDefaultCallTimeout,
                                                StopToken stop = {});
-  asio::awaitable<Result<void>> remove_container(const std::string& id, bool force,
+  asio::awaitable<Result<void>> remove_container(std::string id, bool force,
                                                  nanoseconds timeout = kDefaultCallTimeout,
                                                  StopToken stop = {});
-  asio::awaitable<Result<ImageInspect>> inspect_image(const std::string& name,
+  asio::awaitable<Result<ImageInspect>> inspect_image(std::string name,
                                                       nanoseconds timeout = kDefaultCallTimeout,
                                                       StopToken stop = {});
 

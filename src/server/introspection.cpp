@@ -73,7 +73,8 @@ Response IntrospectionEndpoint::answer(const Request& request) const {
   const std::string_view target = request.target();
   const auto question = target.find('?');
   const std::string_view path = target.substr(0, question);
-  const std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
   const state::AgentState& s = state_();
 
   if (path == "/") {
@@ -125,6 +126,8 @@ Response IntrospectionEndpoint::answer(const Request& request) const {
   return reply(http::status::not_found, error_json("no such path"));
 }
 
-asio::awaitable<Response> IntrospectionEndpoint::handle(Request& request, const Peer&) { co_return answer(request); }
+asio::awaitable<Response> IntrospectionEndpoint::handle(Request& request, const Peer&) {
+  co_return answer(request);
+}
 
 }  // namespace ecs::server

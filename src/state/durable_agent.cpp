@@ -8,7 +8,9 @@ namespace ecs::state {
 
 namespace {
 
-Error invalid(std::string text) { return make_error(errc::make_error_code(errc::invalid_argument), std::move(text)); }
+Error invalid(std::string text) {
+  return make_error(errc::make_error_code(errc::invalid_argument), std::move(text));
+}
 
 }  // namespace
 
@@ -44,10 +46,12 @@ bool DurableAgent::knows_credentials_id(const std::string& id) const {
   return false;
 }
 
-asio::awaitable<Result<void>> DurableAgent::process(const acs::PayloadMessage& message, acs::AckFunction ack) {
+asio::awaitable<Result<void>> DurableAgent::process(const acs::PayloadMessage& message,
+                                                    acs::AckFunction ack) {
   std::vector<acs::IAMRoleCredentialsAckRequest> credential_acks;
   bool all_handled = true;
-  auto add_credentials = [&](const acs::Task& task, const acs::IAMRoleCredentials& rc, std::string_view role) {
+  auto add_credentials = [&](const acs::Task& task, const acs::IAMRoleCredentials& rc,
+                             std::string_view role) {
     acs::TaskCredentials c{*task.arn,
                            std::string(role),
                            rc.credentialsId.value_or(""),
@@ -92,7 +96,8 @@ asio::awaitable<Result<void>> DurableAgent::process(const acs::PayloadMessage& m
           for (const auto& m : *c.managedAgents) {
             execcmd::ManagedAgent agent;
             agent.name = m.name.value_or("");
-            if (m.properties) agent.properties = execcmd::StringMap(m.properties->begin(), m.properties->end());
+            if (m.properties)
+              agent.properties = execcmd::StringMap(m.properties->begin(), m.properties->end());
             for (const auto& old : record->containers) {
               if (old.name != cr.name) continue;
               for (const auto& a : old.managed_agents) {
@@ -111,7 +116,8 @@ asio::awaitable<Result<void>> DurableAgent::process(const acs::PayloadMessage& m
       record->credentials_id = task.roleCredentials->credentialsId.value_or("");
     }
     if (task.executionRoleCredentials) {
-      all_handled = add_credentials(task, *task.executionRoleCredentials, acs::kRoleTaskExecution) && all_handled;
+      all_handled =
+          add_credentials(task, *task.executionRoleCredentials, acs::kRoleTaskExecution) && all_handled;
       record->execution_credentials_id = task.executionRoleCredentials->credentialsId.value_or("");
     }
   }

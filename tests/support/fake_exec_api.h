@@ -32,22 +32,21 @@ class FakeExecApi : public docker::ExecApi {
   std::vector<CreateCall> creates;
   std::vector<IdCall> starts, inspects, tops;
 
-  asio::awaitable<Result<std::string>> create_exec(const std::string& container_id,
-                                                   const docker::ExecConfig& config,
+  asio::awaitable<Result<std::string>> create_exec(std::string container_id, docker::ExecConfig config,
                                                    std::chrono::nanoseconds timeout, StopToken) override {
     if (before_call) co_await before_call();
     creates.push_back({container_id, config, timeout});
     if (!on_create) co_return unset("create_exec");
     co_return on_create(creates.back());
   }
-  asio::awaitable<Result<void>> start_exec(const std::string& exec_id, bool, bool,
-                                           std::chrono::nanoseconds timeout, StopToken) override {
+  asio::awaitable<Result<void>> start_exec(std::string exec_id, bool, bool, std::chrono::nanoseconds timeout,
+                                           StopToken) override {
     if (before_call) co_await before_call();
     starts.push_back({exec_id, timeout});
     if (!on_start) co_return unset("start_exec");
     co_return on_start(starts.back());
   }
-  asio::awaitable<Result<docker::ExecInspect>> inspect_exec(const std::string& exec_id,
+  asio::awaitable<Result<docker::ExecInspect>> inspect_exec(std::string exec_id,
                                                             std::chrono::nanoseconds timeout,
                                                             StopToken) override {
     if (before_call) co_await before_call();
@@ -55,8 +54,8 @@ class FakeExecApi : public docker::ExecApi {
     if (!on_inspect) co_return unset("inspect_exec");
     co_return on_inspect(inspects.back());
   }
-  asio::awaitable<Result<docker::TopResult>> top(const std::string& container_id,
-                                                 std::chrono::nanoseconds timeout, StopToken) override {
+  asio::awaitable<Result<docker::TopResult>> top(std::string container_id, std::chrono::nanoseconds timeout,
+                                                 StopToken) override {
     if (before_call) co_await before_call();
     tops.push_back({container_id, timeout});
     if (!on_top) co_return unset("top");

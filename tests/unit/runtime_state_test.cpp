@@ -59,15 +59,15 @@ class DurableAgentTest : public ::testing::Test {
   acs::InMemoryCredentialsStore credentials;
   ManualClock clock;
   int acks = 0;
-  acs::AckFunction ack = [this](const acs::AckRequest&, const std::vector<acs::IAMRoleCredentialsAckRequest>&) {
-    ++acks;
-  };
+  acs::AckFunction ack = [this](const acs::AckRequest&,
+                                const std::vector<acs::IAMRoleCredentialsAckRequest>&) { ++acks; };
 };
 
 TEST_F(DurableAgentTest, APayloadIsCommittedBeforeItIsAcked) {
   DurableAgent agent({}, &store, credentials, clock);
   bool saved_when_acked = false;
-  acs::AckFunction check = [&](const acs::AckRequest&, const std::vector<acs::IAMRoleCredentialsAckRequest>& c) {
+  acs::AckFunction check = [&](const acs::AckRequest&,
+                               const std::vector<acs::IAMRoleCredentialsAckRequest>& c) {
     StateStore reader(dir.path());
     auto on_disk = reader.load();
     saved_when_acked = on_disk && on_disk->tasks.size() == 2 && on_disk->seq_num == 7;
@@ -175,12 +175,14 @@ class IntrospectionTest : public ::testing::Test {
 
 TEST_F(IntrospectionTest, MetadataHasANullArnUntilRegistered) {
   state.cluster = "default";
-  EXPECT_EQ(get("/v1/metadata").body(),
-            R"j({"Cluster":"default","ContainerInstanceArn":null,"Version":"Amazon ECS Agent - v1.0.0 (abc)"})j");
+  EXPECT_EQ(
+      get("/v1/metadata").body(),
+      R"j({"Cluster":"default","ContainerInstanceArn":null,"Version":"Amazon ECS Agent - v1.0.0 (abc)"})j");
   state.container_instance_arn = "arn:aws:ecs:us-west-2:1:container-instance/default/x";
-  EXPECT_EQ(get("/v1/metadata").body(),
-            R"({"Cluster":"default","ContainerInstanceArn":"arn:aws:ecs:us-west-2:1:container-instance/default/x",)"
-            R"j("Version":"Amazon ECS Agent - v1.0.0 (abc)"})j");
+  EXPECT_EQ(
+      get("/v1/metadata").body(),
+      R"({"Cluster":"default","ContainerInstanceArn":"arn:aws:ecs:us-west-2:1:container-instance/default/x",)"
+      R"j("Version":"Amazon ECS Agent - v1.0.0 (abc)"})j");
   const auto head = get("/v1/metadata", server::http::verb::head);
   EXPECT_EQ(head.result(), server::http::status::ok);
   EXPECT_EQ(head.body(), "");
@@ -206,8 +208,9 @@ TEST_F(IntrospectionTest, TasksAllOneByArnOrByDockerId) {
   EXPECT_EQ(get("/v1/tasks").body(), R"({"Tasks":[)" + one + "]}");
   EXPECT_EQ(get("/v1/tasks?taskarn=arn:task/t1").body(), one);
   EXPECT_EQ(get("/v1/tasks?dockerid=0123456789abcdef0123").body(), one);
-  EXPECT_EQ(get("/v1/tasks?dockerid=0123456789ab").body(), one);                        // 12 characters
-  EXPECT_EQ(get("/v1/tasks?dockerid=0123456789abc").result(), server::http::status::not_found);  // 13: not short
+  EXPECT_EQ(get("/v1/tasks?dockerid=0123456789ab").body(), one);  // 12 characters
+  EXPECT_EQ(get("/v1/tasks?dockerid=0123456789abc").result(),
+            server::http::status::not_found);  // 13: not short
   EXPECT_EQ(get("/v1/tasks?taskarn=arn:task/none").result(), server::http::status::not_found);
   EXPECT_EQ(get("/v1/tasks?taskarn=a&dockerid=b").result(), server::http::status::bad_request);
   EXPECT_EQ(get("/v2/anything").result(), server::http::status::not_found);
