@@ -1,12 +1,16 @@
 #include "app/cli.h"
 
 #include <iomanip>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
+#include "app/agent.h"
 #include "app/build_info.h"
+#include "app/config.h"
 #include "app/environment_variables.h"
 #include "app/healthcheck.h"
+#include "core/log.h"
 #include "tls/trust_store.h"
 
 namespace ecs::app {
@@ -15,6 +19,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitTerminal = 5;
 
 struct Word {
   std::string_view name;
@@ -24,6 +29,9 @@ struct Word {
 
 // Subcommands and their flag spellings (-name / --name).
 constexpr Word kWords[] = {
+    {"run", Command::run, "run the agent (the default): register, keep the ACS session, serve the endpoints"},
+    {"check-config", Command::check_config,
+     "load the configuration, print the values in effect (no secrets) and exit: 0 valid, 5 not"},
     {"version", Command::version, "print version, commit, build type, compiler and libraries"},
     {"healthcheck", Command::healthcheck,
      "exit 0 if the introspection server answers, 1 otherwise (Docker HEALTHCHECK)"},
@@ -51,7 +59,47 @@ int print_ca_bundle(std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
+// The configuration with the file's values exported, or the error printed (exit code 5).
+std::optional<AgentConfig> configuration(std::ostream& err) {
+  auto loaded = load_config(process_environment(), real_file_reader());
+  if (!loaded) {
+    err << "ecs-agent: " << loaded.error().message << "\n";
+    return std::nullopt;
+  }
+  export_to_environment(loaded->from_file);
+  return loaded->config;
+}
+
+int check_config(std::ostream& out, std::ostream& err) {
+  auto c = configuration(err);
+  if (!c) return kExitTerminal;
+  out << "config file: " << (c->config_file.empty() ? "(none)" : c->config_file) << "\n"
+      << "ECS_CLUSTER=" << c->cluster << "\n"
+      << "region=" << (c->region.empty() ? "(from instance metadata)" : c->region) << "\n"
+      << "ECS_BACKEND_HOST=" << (c->backend_host.empty() ? "(regional endpoint)" : c->backend_host) << "\n"
+      << "ECS_DATADIR=" << c->data_dir << "\n"
+      << "ECS_CHECKPOINT=" << (c->checkpoint ? "true" : "false") << "\n"
+      << "ECS_LOGLEVEL=" << log::level_name(c->log_level) << "\n"
+      << "ECS_LOG_OUTPUT_FORMAT=" << (c->log_format == log::Format::json ? "json" : "logfmt") << "\n"
+      << "ECS_LOGFILE=" << c->log_file << "\n"
+      << "DOCKER_HOST=" << c->docker_host << "\n"
+      << "ECS_UPDATES_ENABLED=" << (c->updates_enabled ? "true" : "false") << "\n"
+      << "ECS_INTROSPECTION_ADDR=" << c->introspection_addr.to_string() << "\n"
+      << "ECS_CREDENTIALS_ADDR=" << c->credentials_addr.to_string() << "\n"
+      << "AWS_EC2_METADATA_DISABLED=" << (c->imds_disabled ? "true" : "false") << "\n";
+  return kExitOk;
+}
+
+int run(std::ostream& err) {
+  auto c = configuration(err);
+  if (!c) return kExitTerminal;
+  return run_agent(*c, err);
+}
+
 int healthcheck(std::ostream& err) {
+  // ECS_INTROSPECTION_ADDR may come from the config file; nothing else is loaded on this path.
+  if (auto loaded = load_config(process_environment(), real_file_reader()))
+    export_to_environment(loaded->from_file);
   auto target = healthcheck_target_from_environment();
   if (!target) {
     err << "ecs-agent: " << target.error().message << "\n";
@@ -67,9 +115,7 @@ int healthcheck(std::ostream& err) {
 }  // namespace
 
 std::variant<Command, UsageError> parse_command_line(std::span<const std::string> args) {
-  if (args.empty()) {
-    return UsageError{"a command is required"};
-  }
+  if (args.empty()) return Command::run;
   if (args.size() > 1) {
     return UsageError{"unexpected argument '" + args[1] + "' after '" + args[0] + "'"};
   }
@@ -90,7 +136,7 @@ std::variant<Command, UsageError> parse_command_line(std::span<const std::string
 
 std::string usage_text() {
   std::ostringstream s;
-  s << "Usage: ecs-agent <command>\n"
+  s << "Usage: ecs-agent [<command>]\n"
        "\n"
        "Amazon ECS container agent core: a static single binary that keeps the agent's session\n"
        "with the ECS control plane and runs ECS Exec in containers.\n"
@@ -105,7 +151,8 @@ std::string usage_text() {
     if (!v.default_value.empty()) s << " (default: " << v.default_value << ")";
     s << "\n";
   }
-  s << "\nExit codes: 0 success, 1 failure, 2 usage error.\n";
+  s << "\nExit codes: 0 success, 1 failure (restart), 2 usage error, 5 terminal (do not restart:\n"
+       "invalid configuration, or a saved state of another cluster).\n";
   return s.str();
 }
 
@@ -116,6 +163,10 @@ int run_command_line(std::span<const std::string> args, std::ostream& out, std::
     return kExitUsage;
   }
   switch (std::get<Command>(parsed)) {
+    case Command::run:
+      return run(err);
+    case Command::check_config:
+      return check_config(out, err);
     case Command::help:
       out << usage_text();
       return kExitOk;

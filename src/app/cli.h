@@ -10,19 +10,20 @@
 
 namespace ecs::app {
 
-enum class Command { help, version, healthcheck, ca_bundle };
+enum class Command { run, check_config, help, version, healthcheck, ca_bundle };
 
 struct UsageError {
   std::string message;  // names the offending argument
 };
 
-// args excludes the program name.
+// args excludes the program name; no arguments means `run` (the image's ENTRYPOINT has none).
 std::variant<Command, UsageError> parse_command_line(std::span<const std::string> args);
 
 // The whole `--help` text: subcommands, flags and the environment variables read.
 std::string usage_text();
 
-// Runs the command line and returns the process exit code: 0 success, 1 failure, 2 usage error.
+// Runs the command line and returns the process exit code: 0 success, 1 failure, 2 usage error,
+// 5 terminal (invalid configuration, another cluster's state: restarting will not help).
 int run_command_line(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
 }  // namespace ecs::app

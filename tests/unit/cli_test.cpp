@@ -71,16 +71,23 @@ TEST(CommandLine, UnknownFlagIsAClearUsageErrorWithExitCode2) {
   EXPECT_TRUE(r.out.empty());
 }
 
-TEST(CommandLine, UnknownCommandExtraArgumentsAndNoArgumentsAreUsageErrors) {
+TEST(CommandLine, UnknownCommandAndExtraArgumentsAreUsageErrors) {
   auto unknown = run({"frobnicate"});
   EXPECT_EQ(unknown.code, 2);
   EXPECT_NE(unknown.err.find("unknown command 'frobnicate'"), std::string::npos);
   auto extra = run({"--version", "--help"});
   EXPECT_EQ(extra.code, 2);
   EXPECT_NE(extra.err.find("unexpected argument '--help'"), std::string::npos);
-  auto none = run({});
-  EXPECT_EQ(none.code, 2);
-  EXPECT_NE(none.err.find("a command is required"), std::string::npos);
+}
+
+// No arguments runs the agent, as the reference does (the image's ENTRYPOINT has none).
+TEST(CommandLine, NoArgumentsMeansRun) {
+  const std::vector<std::string> none;
+  auto parsed = parse_command_line(none);
+  ASSERT_TRUE(std::holds_alternative<Command>(parsed));
+  EXPECT_EQ(std::get<Command>(parsed), Command::run);
+  const std::vector<std::string> check{"--check-config"};
+  EXPECT_EQ(std::get<Command>(parse_command_line(check)), Command::check_config);
 }
 
 }  // namespace

@@ -1,0 +1,404 @@
+#include "app/agent.h"
+
+#include <sys/utsname.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <thread>
+
+#include "acs/ecs_discovery.h"
+#include "acs/in_memory.h"
+#include "acs/responders/responder_set.h"
+#include "acs/session.h"
+#include "app/build_info.h"
+#include "aws/imds_client.h"
+#include "aws/sigv4.h"
+#include "core/log.h"
+#include "core/worker_pool.h"
+#include "docker/client.h"
+#include "execcmd/manager.h"
+#include "server/credentials_endpoint.h"
+#include "server/introspection.h"
+#include "state/durable_agent.h"
+#include "tls/context.h"
+#include "tls/trust_store.h"
+
+namespace ecs::app {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Heartbeats report this: the state can be written and Docker answers (checked every 30 s).
+class AgentDoctor : public acs::Doctor {
+ public:
+  bool run_health_checks() override { return state_ok && docker_ok; }
+  bool state_ok = true;
+  bool docker_ok = true;
+};
+
+class NoMetricsSink : public acs::Metrics {
+ public:
+  void done(std::string_view, const error_code&) override {}
+  void gauge(std::string_view, double) override {}
+};
+
+std::string agent_version_string() {
+  const BuildInfo& b = build_info();
+  return "Amazon ECS Agent - v" + b.version + " (" + b.commit + ")";
+}
+
+Result<void> configure_logging(const AgentConfig& config) {
+  log::Config lc;
+  lc.level = config.log_level;
+  lc.sinks.push_back(log::make_stream_sink(config.log_format));
+  if (!config.log_file.empty()) {
+    std::string error;
+    auto file = log::make_file_sink(config.log_file, config.log_format, &error);
+    if (!file) {
+      return make_error(ConfigErrc::invalid_value,
+                        "ECS_LOGFILE=\"" + config.log_file + "\": cannot open it for appending: " + error);
+    }
+    lc.sinks.push_back(file);
+  }
+  log::configure(lc);
+  return {};
+}
+
+std::int64_t memory_mib() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  std::int64_t kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit) {
+    if (key == "MemTotal:") return kib / 1024;
+  }
+  return 0;
+}
+
+// The whole running agent; members in dependency order.
+class Agent {
+ public:
+  Agent(const AgentConfig& config, asio::io_context& io) : config_(config), io_(io) {}
+
+  // Start-up up to registration; a non-zero result is the exit code.
+  asio::awaitable<int> run(StopToken stop);
+  state::DurableAgent* durable() { return durable_.get(); }
+  state::StateStore* store() { return store_.get(); }
+  void stop_servers() {
+    if (introspection_server_) introspection_server_->stop();
+    if (credentials_server_) credentials_server_->stop();
+  }
+
+ private:
+  int fail(int code, const std::string& message) {
+    log::critical(message, {});
+    error_message_ = message;
+    return code;
+  }
+  asio::awaitable<Result<std::string>> resolve_region();
+  asio::awaitable<int> register_instance();
+  asio::awaitable<void> watch_docker(StopToken stop);
+
+ public:
+  std::string error_message_;
+
+ private:
+  const AgentConfig& config_;
+  asio::io_context& io_;
+  SteadyClock clock_;
+  RandomJitter jitter_;
+  WorkerPool pool_{1};
+  NoMetricsSink metrics_;
+  AgentDoctor doctor_;
+  acs::InMemoryCredentialsStore credentials_;
+  std::unique_ptr<state::StateStore> store_;
+  std::unique_ptr<state::DurableAgent> durable_;
+  std::shared_ptr<const tls::TrustStore> trust_;
+  std::unique_ptr<aws::HttpClient> http_;
+  std::unique_ptr<aws::ImdsClient> imds_;
+  std::shared_ptr<aws::CredentialsProvider> agent_credentials_;
+  std::string region_;
+  std::unique_ptr<aws::EcsClient> ecs_;
+  std::unique_ptr<docker::EngineClient> docker_;
+  std::string docker_version_;
+  std::unique_ptr<server::IntrospectionEndpoint> introspection_;
+  std::unique_ptr<server::CredentialsEndpoint> credentials_endpoint_;
+  std::shared_ptr<server::HttpServer> introspection_server_;
+  std::shared_ptr<server::HttpServer> credentials_server_;
+};
+
+asio::awaitable<Result<std::string>> Agent::resolve_region() {
+  if (!config_.region.empty()) co_return config_.region;
+  if (config_.imds_disabled) {
+    co_return make_error(ConfigErrc::invalid_value,
+                         "no region: set AWS_REGION or AWS_DEFAULT_REGION (the instance metadata service is disabled)");
+  }
+  auto region = co_await imds_->get("/latest/meta-data/placement/region");
+  if (!region || region->empty()) {
+    co_return make_error(ConfigErrc::invalid_value,
+                         "no region: set AWS_REGION or AWS_DEFAULT_REGION (the instance metadata service did not "
+                         "answer: " +
+                             (region ? std::string("empty region") : region.error().message) + ")");
+  }
+  co_return *region;
+}
+
+asio::awaitable<void> Agent::watch_docker(StopToken stop) {
+  do {
+    auto v = co_await docker_->version(5s, stop);
+    if (v) {
+      if (!doctor_.docker_ok) log::info("Docker is reachable again", {{"DOCKER_HOST", config_.docker_host}});
+      doctor_.docker_ok = true;
+    } else if (!stop.stopped()) {
+      if (doctor_.docker_ok) {
+        log::warn("Docker is not reachable", {{"DOCKER_HOST", config_.docker_host}, {"error", v.error().message}});
+      }
+      doctor_.docker_ok = false;
+    }
+  } while (co_await clock_.sleep(30s, stop));
+}
+
+asio::awaitable<int> Agent::register_instance() {
+  aws::RegisterRequest request;
+  request.cluster = config_.cluster;
+  request.container_instance_arn = durable_->state().container_instance_arn;  // re-registration
+  request.total_resources = host_resources();
+  request.version_info = {build_info().version, build_info().commit,
+                          docker_version_.empty() ? "" : "DockerVersion: " + docker_version_};
+  request.attributes = host_attributes(execcmd::Paths{}.agent_deps_dir);
+  auto arn = co_await ecs_->register_container_instance(request);
+  if (!arn) {
+    const error_code code = arn.error().code;
+    const bool terminal = code == aws::EcsErrc::cluster_not_found || code == aws::EcsErrc::access_denied ||
+                          code == aws::EcsErrc::invalid_parameter || code == aws::EcsErrc::client_exception;
+    co_return fail(terminal ? kExitTerminal : kExitError,
+                   "could not register the container instance: " + arn.error().message);
+  }
+  auto saved = durable_->set_registration(config_.cluster, *arn);
+  if (!saved) co_return fail(kExitError, "could not save the registration: " + saved.error().message);
+  log::info("registered container instance", {{"cluster", config_.cluster}, {"containerInstanceArn", *arn}});
+  co_return kExitSuccess;
+}
+
+asio::awaitable<int> Agent::run(StopToken stop) {
+  // Durable state.
+  state::AgentState initial;
+  if (config_.checkpoint) {
+    std::error_code ec;
+    std::filesystem::create_directories(config_.data_dir, ec);
+    if (ec) co_return fail(kExitError, "ECS_DATADIR=\"" + config_.data_dir + "\": cannot create it: " + ec.message());
+    store_ = std::make_unique<state::StateStore>(config_.data_dir);
+    auto loaded = store_->load();
+    if (!loaded) co_return fail(kExitError, "cannot load the saved state: " + loaded.error().message);
+    initial = std::move(*loaded);
+    if (!initial.cluster.empty() && initial.cluster != config_.cluster) {
+      co_return fail(kExitTerminal, "the saved state in " + config_.data_dir + " belongs to cluster \"" +
+                                        initial.cluster + "\" but ECS_CLUSTER is \"" + config_.cluster +
+                                        "\"; remove the state files (ecs-agent-state*) to register afresh");
+    }
+  }
+  durable_ = std::make_unique<state::DurableAgent>(std::move(initial), store_.get(), credentials_, clock_);
+
+  // Transport.
+  auto trust = tls::TrustStore::load(tls::TrustStoreOptions::from_environment());
+  if (!trust) co_return fail(kExitError, trust.error().message);
+  trust_ = *trust;
+  auto proxy = aws::ProxyConfig::from_environment();
+  if (!proxy) co_return fail(kExitError, proxy.error().message);
+  aws::HttpClientOptions http_options;
+  http_options.trust = trust_;
+  http_options.proxy = *proxy;
+  http_ = std::make_unique<aws::HttpClient>(http_options);
+  auto imds_options = aws::ImdsOptions::from_environment();
+  if (!imds_options) co_return fail(kExitError, imds_options.error().message);
+  imds_ = std::make_unique<aws::ImdsClient>(*http_, pool_, *imds_options, clock_, jitter_);
+
+  // Endpoints first, so that --healthcheck answers while the agent registers.
+  introspection_ = std::make_unique<server::IntrospectionEndpoint>(
+      [this]() -> const state::AgentState& { return durable_->state(); }, agent_version_string(),
+      "Licensed under the Apache License, Version 2.0.\n");
+  auto introspection_handler = [this](server::Request& r, const server::Peer& p) {
+    return introspection_->handle(r, p);
+  };
+  auto is = server::HttpServer::start(io_.get_executor(), config_.introspection_addr, introspection_handler);
+  if (!is) {
+    co_return fail(kExitError, "ECS_INTROSPECTION_ADDR=" + config_.introspection_addr.to_string() +
+                                   ": cannot listen: " + is.error().message);
+  }
+  introspection_server_ = *is;
+  credentials_endpoint_ = std::make_unique<server::CredentialsEndpoint>(
+      credentials_, [this](const std::string& id) { return durable_->knows_credentials_id(id); }, clock_);
+  auto credentials_handler = [this](server::Request& r, const server::Peer& p) {
+    return credentials_endpoint_->handle(r, p);
+  };
+  auto cs = server::HttpServer::start(io_.get_executor(), config_.credentials_addr, credentials_handler);
+  if (!cs) {
+    co_return fail(kExitError, "ECS_CREDENTIALS_ADDR=" + config_.credentials_addr.to_string() +
+                                   ": cannot listen: " + cs.error().message);
+  }
+  credentials_server_ = *cs;
+  log::info("endpoints listening", {{"introspection", config_.introspection_addr.to_string()},
+                                    {"credentials", config_.credentials_addr.to_string()}});
+
+  // Region, credentials, ECS API.
+  auto region = co_await resolve_region();
+  if (!region) co_return fail(kExitTerminal, region.error().message);
+  region_ = *region;
+  std::vector<std::shared_ptr<aws::CredentialsProvider>> chain{
+      std::make_shared<aws::EnvironmentCredentialsProvider>()};
+  if (const char* file = std::getenv("AWS_SHARED_CREDENTIALS_FILE"); file != nullptr && *file != '\0') {
+    const char* profile = std::getenv("AWS_PROFILE");
+    chain.push_back(std::make_shared<aws::SharedFileCredentialsProvider>(
+        file, profile != nullptr && *profile != '\0' ? profile : "default", clock_));
+  }
+  if (!config_.imds_disabled) chain.push_back(std::make_shared<aws::ImdsCredentialsProvider>(*imds_));
+  agent_credentials_ = std::make_shared<aws::CachingCredentialsProvider>(
+      std::make_shared<aws::ChainCredentialsProvider>(std::move(chain)), clock_);
+  auto endpoint = aws::EcsClientOptions::resolve_endpoint(region_, config_.backend_host);
+  if (!endpoint) co_return fail(kExitTerminal, endpoint.error().message);
+  aws::EcsClientOptions ecs_options;
+  ecs_options.region = region_;
+  ecs_options.endpoint = *endpoint;
+  ecs_ = std::make_unique<aws::EcsClient>(*http_, pool_, agent_credentials_, ecs_options, clock_, jitter_);
+
+  // Docker (optional for the session: its version goes into the registration).
+  auto docker = docker::EngineClient::from_docker_host(config_.docker_host);
+  if (docker) {
+    docker_ = std::move(*docker);
+    auto v = co_await docker_->version(5s, stop);
+    if (v) docker_version_ = v->version;
+    asio::co_spawn(io_, watch_docker(stop), asio::detached);
+  } else {
+    doctor_.docker_ok = false;
+    log::warn("Docker endpoint unusable", {{"error", docker.error().message}});
+  }
+
+  const int registered = co_await register_instance();
+  if (registered != kExitSuccess) co_return registered;
+
+  // The ACS session, until stopped.
+  acs::SessionOptions session_options;
+  session_options.cluster = config_.cluster;
+  session_options.container_instance_arn = durable_->state().container_instance_arn;
+  session_options.agent_version = build_info().version;
+  session_options.agent_hash = build_info().commit;
+  session_options.docker_version = docker_version_;
+  acs::EcsEndpointDiscovery discovery(*ecs_);
+  wsclient::DialOptions dial;
+  auto tls_client = tls::Context::client(trust_);
+  if (!tls_client) co_return fail(kExitError, tls_client.error().message);
+  dial.tls = *tls_client;
+  dial.proxy = *proxy;
+  dial.sign = [this](const Url& url) -> asio::awaitable<Result<aws::Headers>> {
+    auto creds = co_await agent_credentials_->retrieve();
+    if (!creds) co_return creds.error();
+    co_return aws::sign_upgrade_request(url, *creds, region_, "ecs", std::chrono::system_clock::now()).headers;
+  };
+  acs::WebsocketClientFactory factory(io_.get_executor(), dial, wsclient::ClientOptions{}, jitter_, metrics_);
+  acs::Collaborators collaborators{*durable_, credentials_, *durable_, *durable_, durable_.get(), *durable_,
+                                   *durable_, *durable_,    *durable_, doctor_,   metrics_};
+  acs::UpdateOptions updates;
+  updates.enabled = config_.updates_enabled;
+  acs::ResponderSet responders(collaborators, docker_version_, updates, nullptr, nullptr);
+  acs::Session session(
+      session_options, discovery, factory,
+      [&responders](const std::shared_ptr<acs::Client>& client) { responders.register_all(client); }, clock_,
+      jitter_, [] { log::warn("the container instance is inactive (deregistered?)", {}); }, metrics_);
+  (void)co_await session.start(stop);
+  co_return kExitSuccess;
+}
+
+}  // namespace
+
+std::vector<aws::Resource> host_resources() {
+  const auto cores = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<aws::Resource> r;
+  r.push_back({"CPU", "INTEGER", static_cast<std::int64_t>(cores) * 1024, {}});
+  r.push_back({"MEMORY", "INTEGER", memory_mib(), {}});
+  r.push_back({"PORTS", "STRINGSET", 0, {"22", "2375", "2376", "51678", "51679"}});
+  r.push_back({"PORTS_UDP", "STRINGSET", 0, {}});
+  return r;
+}
+
+std::vector<std::pair<std::string, std::string>> host_attributes(const std::string& exec_deps_dir) {
+  std::vector<std::pair<std::string, std::string>> a;
+  utsname u{};
+  std::string machine = uname(&u) == 0 ? u.machine : "";
+  if (machine == "aarch64") machine = "arm64";
+  a.emplace_back("ecs.os-type", "linux");
+  a.emplace_back("ecs.cpu-architecture", machine);
+  // exec-manager.md §3.x "Capability": bin, config and certs present, and a complete version dir.
+  std::error_code ec;
+  namespace fs = std::filesystem;
+  bool exec_ok = fs::is_directory(exec_deps_dir + "/config", ec) &&
+                 fs::is_regular_file(exec_deps_dir + "/certs/tls-ca-bundle.pem", ec);
+  bool complete_version = false;
+  if (exec_ok && fs::is_directory(exec_deps_dir + "/bin", ec)) {
+    for (const auto& entry : fs::directory_iterator(exec_deps_dir + "/bin", ec)) {
+      const std::string name = entry.path().filename();
+      if (!entry.is_directory() || name.find_first_not_of("0123456789.") != std::string::npos) continue;
+      bool all = true;
+      for (const char* b : {"amazon-ssm-agent", "ssm-agent-worker", "ssm-session-worker"}) {
+        all = all && fs::exists(entry.path() / b, ec);
+      }
+      complete_version = complete_version || all;
+    }
+  }
+  if (exec_ok && complete_version) a.emplace_back("ecs.capability.execute-command", "");
+  return a;
+}
+
+int run_agent(const AgentConfig& config, std::ostream& err) {
+  if (auto logging = configure_logging(config); !logging) {
+    err << "ecs-agent: " << logging.error().message << "\n";
+    return kExitTerminal;
+  }
+  log::info("starting", {{"version", agent_version_string()},
+                         {"cluster", config.cluster},
+                         {"configFile", config.config_file.empty() ? "(none)" : config.config_file}});
+  asio::io_context io;
+  StopSource stop;
+  int exit_code = kExitSuccess;
+  bool stopping = false;
+  asio::steady_timer guard(io);
+  asio::signal_set signals(io, SIGTERM, SIGINT);
+  Agent agent(config, io);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log::info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    stopping = true;
+    stop.stop();
+    agent.stop_servers();
+    // Whatever has not ended within 5 s is abandoned: the state is committed on every change.
+    guard.expires_after(5s);
+    guard.async_wait([&io](boost::system::error_code e) {
+      if (e) return;
+      log::error("some work did not stop within 5 s; exiting anyway", {});
+      io.stop();
+    });
+  });
+  asio::co_spawn(io, agent.run(stop), [&](std::exception_ptr e, int code) {
+    exit_code = e ? kExitError : code;
+    if (e) log::critical("the agent stopped on an unexpected exception", {});
+    agent.stop_servers();
+    signals.cancel();
+    guard.cancel();
+    stop.stop();
+  });
+  io.run();
+  if (exit_code != kExitSuccess && !agent.error_message_.empty()) err << "ecs-agent: " << agent.error_message_ << "\n";
+  if (stopping && exit_code == kExitSuccess) {
+    if (auto* store = agent.store(); store != nullptr && agent.durable() != nullptr) {
+      if (auto flushed = store->save(agent.durable()->state()); !flushed) {
+        log::error("could not flush the state", {{"error", flushed.error().message}});
+      }
+    }
+    log::info("stopped", {});
+  }
+  return exit_code;
+}
+
+}  // namespace ecs::app

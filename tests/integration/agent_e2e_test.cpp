@@ -1,0 +1,209 @@
+// The built ecs-agent binary, run as users run it, against the fake ECS API and the fake ACS
+// (TLS with a generated CA given through AWS_CA_BUNDLE, SigV4 verified): it registers, connects,
+// answers heartbeats, acknowledges a payload, serves the task's credentials and the
+// introspection API, keeps its state across a restart (re-registering with the saved ARN,
+// 503 for credentials not yet re-sent), refuses another cluster's state, stops on SIGTERM with
+// exit 0 within 5 s, and never logs a secret.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <fstream>
+
+#include "support/background_process.h"
+#include "support/fake_acs.h"
+#include "support/fake_ecs_api.h"
+#include "support/temp_dir.h"
+#include "support/test_ca.h"
+
+#ifndef ECS_AGENT_BINARY
+#error "ECS_AGENT_BINARY must name the built ecs-agent"
+#endif
+
+namespace ecs::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace http = boost::beast::http;
+
+constexpr const char* kTaskSecret = "task-secret-never-logged";
+constexpr const char* kTaskToken = "task-token-never-logged";
+
+struct HttpReply {
+  unsigned status = 0;
+  std::string body;
+};
+
+HttpReply http_get(unsigned short port, const std::string& target) {
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+  if (ec) return {};
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(socket, req, ec);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(socket, buffer, res, ec);
+  if (ec) return {};
+  return {res.result_int(), res.body()};
+}
+
+std::string payload(int seq, const std::string& task, const std::string& creds_id) {
+  return R"({"type":"PayloadMessage","message":{"messageId":"payload-)" + std::to_string(seq) +
+         R"(","clusterArn":"default","containerInstanceArn":"arn:aws:ecs:us-west-2:123456789012:container-instance/default/fake","seqNum":)" +
+         std::to_string(seq) + R"(,"tasks":[{"arn":")" + task +
+         R"(","family":"web","version":"3","desiredStatus":"RUNNING","containers":[{"name":"app"}],"roleCredentials":{"credentialsId":")" +
+         creds_id + R"(","roleArn":"arn:aws:iam::123456789012:role/r","accessKeyId":"ASIATASK","secretAccessKey":")" +
+         kTaskSecret + R"(","sessionToken":")" + kTaskToken + R"(","expiration":"2030-01-01T00:00:00Z"}}]}})";
+}
+
+class AgentE2E : public ::testing::Test {
+ protected:
+  AgentE2E() {
+    ecs_api_.set_default("DiscoverPollEndpoint", {200, "{\"endpoint\":\"" + acs_.endpoint() + "\"}"});
+    std::ofstream(dir_.file("ecs.config")) << "# test config\nECS_LOGLEVEL=debug\n";
+  }
+
+  std::vector<std::pair<std::string, std::string>> env(const std::string& cluster = "default") {
+    const auto creds = FakeEcsApi::credentials();
+    return {{"AWS_CA_BUNDLE", ca_.write_pem_file(dir_.path())},
+            {"ECS_BACKEND_HOST", ecs_api_.endpoint()},
+            {"AWS_REGION", "us-west-2"},
+            {"AWS_ACCESS_KEY_ID", creds.access_key_id},
+            {"AWS_SECRET_ACCESS_KEY", creds.secret_access_key},
+            {"AWS_SESSION_TOKEN", creds.session_token},
+            {"AWS_EC2_METADATA_DISABLED", "true"},
+            {"ECS_CLUSTER", cluster},
+            {"ECS_DATADIR", dir_.file("data")},
+            {"ECS_CONFIG_FILE", dir_.file("ecs.config")},
+            {"ECS_INTROSPECTION_ADDR", "127.0.0.1:" + std::to_string(introspection_port_)},
+            {"ECS_CREDENTIALS_ADDR", "127.0.0.1:" + std::to_string(credentials_port_)},
+            {"DOCKER_HOST", "unix://" + dir_.file("no-docker.sock")},
+            {"HTTPS_PROXY", ""},
+            {"NO_PROXY", ""}};
+  }
+
+  std::unique_ptr<BackgroundProcess> start(const std::string& log_name, const std::string& cluster = "default") {
+    return std::make_unique<BackgroundProcess>(std::vector<std::string>{ECS_AGENT_BINARY}, env(cluster),
+                                               dir_.file(log_name));
+  }
+
+  bool wait_for(const std::function<bool()>& predicate, std::chrono::milliseconds timeout = 20s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (predicate()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return predicate();
+  }
+
+  int received(const std::string& type) {
+    int n = 0;
+    for (const auto& f : acs_.received_all()) n += frame_is(f, type) ? 1 : 0;
+    return n;
+  }
+
+  TestCa ca_;
+  TempDir dir_;
+  ServerThread servers_;
+  FakeEcsApi ecs_api_{servers_, ca_.issue()};
+  FakeAcs acs_{servers_, ca_.issue(), FakeEcsApi::credentials()};
+  unsigned short introspection_port_ = free_local_port();
+  unsigned short credentials_port_ = free_local_port();
+};
+
+TEST_F(AgentE2E, RegistersConnectsServesAndStopsCleanly) {
+  auto agent = start("agent-1.log");
+  ASSERT_TRUE(wait_for([&] { return acs_.connection_count() >= 1; })) << agent->output();
+
+  // Registered, signed, with the host's resources; the introspection API shows the ARN.
+  ASSERT_EQ(ecs_api_.count("RegisterContainerInstance"), 1);
+  const auto calls = ecs_api_.calls();
+  for (const auto& c : calls) EXPECT_TRUE(c.signature_ok) << c.operation << ": " << c.signature_error;
+  const std::string& register_body = calls.front().body;
+  EXPECT_NE(register_body.find(R"("cluster":"default")"), std::string::npos) << register_body;
+  EXPECT_NE(register_body.find(R"("name":"CPU")"), std::string::npos) << register_body;
+  EXPECT_EQ(register_body.find("containerInstanceArn"), std::string::npos) << "first registration has no ARN";
+  ASSERT_TRUE(wait_for([&] {
+    return http_get(introspection_port_, "/v1/metadata").body.find("container-instance/default/fake") !=
+           std::string::npos;
+  }));
+
+  // Heartbeat → ack; payload → ack + credentials ack; the credentials endpoint answers.
+  acs_.send(R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":"hb-1"}})");
+  ASSERT_TRUE(wait_for([&] { return received("HeartbeatAckRequest") == 1; })) << agent->output();
+  acs_.send(payload(1, "arn:aws:ecs:us-west-2:123456789012:task/default/t1", "cred-1"));
+  ASSERT_TRUE(wait_for([&] { return received("AckRequest") == 1 && received("IAMRoleCredentialsAckRequest") == 1; }))
+      << agent->output();
+  const HttpReply creds = http_get(credentials_port_, "/v2/credentials/cred-1");
+  EXPECT_EQ(creds.status, 200u);
+  EXPECT_NE(creds.body.find(kTaskSecret), std::string::npos) << creds.body;
+  const HttpReply tasks = http_get(introspection_port_, "/v1/tasks");
+  EXPECT_NE(tasks.body.find("task/default/t1"), std::string::npos) << tasks.body;
+
+  // SIGTERM: exit 0 within 5 s.
+  agent->signal(SIGTERM);
+  const auto code = agent->wait_for_exit(5s);
+  ASSERT_TRUE(code) << "still running 5 s after SIGTERM:\n" << agent->output();
+  EXPECT_EQ(*code, 0) << agent->output();
+  const std::string log = agent->output();
+  EXPECT_NE(log.find("stopping"), std::string::npos) << log;
+  EXPECT_NE(log.find("configFile=" + dir_.file("ecs.config")), std::string::npos) << log;
+  for (const char* secret : {FakeEcsApi::kSecret, "fake-ecs-session-token", kTaskSecret, kTaskToken}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret << " is in the log";
+  }
+
+  // Restart: the saved ARN is re-registered; credentials not yet re-sent answer 503.
+  auto again = start("agent-2.log");
+  ASSERT_TRUE(wait_for([&] { return ecs_api_.count("RegisterContainerInstance") == 2; })) << again->output();
+  const std::string second = ecs_api_.calls().back().operation == "RegisterContainerInstance"
+                                 ? ecs_api_.calls().back().body
+                                 : ecs_api_.calls()[ecs_api_.calls().size() - 2].body;
+  ASSERT_TRUE(wait_for([&] { return http_get(credentials_port_, "/v2/credentials/cred-1").status != 0; }));
+  EXPECT_EQ(http_get(credentials_port_, "/v2/credentials/cred-1").status, 503u);
+  EXPECT_NE(http_get(introspection_port_, "/v1/tasks").body.find("task/default/t1"), std::string::npos);
+  again->signal(SIGINT);
+  ASSERT_TRUE(again->wait_for_exit(5s)) << again->output();
+  bool found_arn = false;
+  for (const auto& c : ecs_api_.calls()) {
+    if (c.operation == "RegisterContainerInstance" &&
+        c.body.find(R"("containerInstanceArn":"arn:aws:ecs:us-west-2:123456789012:container-instance/default/fake")") !=
+            std::string::npos) {
+      found_arn = true;
+    }
+  }
+  EXPECT_TRUE(found_arn) << second;
+}
+
+TEST_F(AgentE2E, AnotherClustersStateStopsStartUp) {
+  auto agent = start("agent-1.log");
+  ASSERT_TRUE(wait_for([&] { return acs_.connection_count() >= 1; })) << agent->output();
+  agent->signal(SIGTERM);
+  ASSERT_TRUE(agent->wait_for_exit(5s));
+
+  auto other = start("agent-2.log", "other-cluster");
+  const auto code = other->wait_for_exit(20s);
+  ASSERT_TRUE(code) << other->output();
+  EXPECT_EQ(*code, 5) << other->output();
+  EXPECT_NE(other->output().find("belongs to cluster \"default\" but ECS_CLUSTER is \"other-cluster\""),
+            std::string::npos)
+      << other->output();
+}
+
+TEST_F(AgentE2E, InvalidConfigurationIsATerminalErrorNamingTheVariable) {
+  auto e = env();
+  e.emplace_back("ECS_LOGLEVEL", "loud");
+  BackgroundProcess agent({ECS_AGENT_BINARY}, e, dir_.file("agent.log"));
+  const auto code = agent.wait_for_exit(20s);
+  ASSERT_TRUE(code);
+  EXPECT_EQ(*code, 5);
+  EXPECT_NE(agent.output().find("ECS_LOGLEVEL=\"loud\": expected one of"), std::string::npos) << agent.output();
+}
+
+}  // namespace
+}  // namespace ecs::test
