@@ -38,6 +38,7 @@ help:
 	@echo "make asan             build and run the tests under AddressSanitizer + UBSan"
 	@echo "make fuzz             build the libFuzzer targets and run each FUZZ_SECONDS (default 60)"
 	@echo "make bench            build and run the benchmarks (ratios against in-run baselines)"
+	@echo "make run              the agent against ecs-local-control-plane on this machine (Ctrl-C stops)"
 	@echo "make soak             the long SIGKILL test of the durable state (SOAK_KILLS kills)"
 	@echo "make deps             install every dependency (idempotent)"
 	@echo "make format           clang-format the sources; make format-check only checks"
@@ -107,6 +108,11 @@ bench: deps
 	@$(call configure,$(BENCH_BUILD),linux-static,-DECS_BUILD_BENCHMARKS=ON)
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target benchmarks
 	@for b in $(BENCH_BUILD)/tests/bench/*_bench; do echo "== $$(basename $$b)"; $$b --benchmark_min_time=0.5; done
+
+# The agent against the local control plane (no AWS needed); Ctrl-C stops both.
+.PHONY: run
+run: build
+	scripts/run-local.sh $(BUILD)
 
 # The long version of the durable-state SIGKILL test (CI runs 40 kills inside `make check`).
 SOAK_KILLS ?= 1000

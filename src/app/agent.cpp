@@ -133,15 +133,17 @@ class Agent {
 asio::awaitable<Result<std::string>> Agent::resolve_region() {
   if (!config_.region.empty()) co_return config_.region;
   if (config_.imds_disabled) {
-    co_return make_error(ConfigErrc::invalid_value,
-                         "no region: set AWS_REGION or AWS_DEFAULT_REGION (the instance metadata service is disabled)");
+    co_return make_error(
+        ConfigErrc::invalid_value,
+        "no region: set AWS_REGION or AWS_DEFAULT_REGION (the instance metadata service is disabled)");
   }
   auto region = co_await imds_->get("/latest/meta-data/placement/region");
   if (!region || region->empty()) {
-    co_return make_error(ConfigErrc::invalid_value,
-                         "no region: set AWS_REGION or AWS_DEFAULT_REGION (the instance metadata service did not "
-                         "answer: " +
-                             (region ? std::string("empty region") : region.error().message) + ")");
+    co_return make_error(
+        ConfigErrc::invalid_value,
+        "no region: set AWS_REGION or AWS_DEFAULT_REGION (the instance metadata service did not "
+        "answer: " +
+            (region ? std::string("empty region") : region.error().message) + ")");
   }
   co_return *region;
 }
@@ -154,7 +156,8 @@ asio::awaitable<void> Agent::watch_docker(StopToken stop) {
       doctor_.docker_ok = true;
     } else if (!stop.stopped()) {
       if (doctor_.docker_ok) {
-        log::warn("Docker is not reachable", {{"DOCKER_HOST", config_.docker_host}, {"error", v.error().message}});
+        log::warn("Docker is not reachable",
+                  {{"DOCKER_HOST", config_.docker_host}, {"error", v.error().message}});
       }
       doctor_.docker_ok = false;
     }
@@ -189,7 +192,9 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   if (config_.checkpoint) {
     std::error_code ec;
     std::filesystem::create_directories(config_.data_dir, ec);
-    if (ec) co_return fail(kExitError, "ECS_DATADIR=\"" + config_.data_dir + "\": cannot create it: " + ec.message());
+    if (ec)
+      co_return fail(kExitError,
+                     "ECS_DATADIR=\"" + config_.data_dir + "\": cannot create it: " + ec.message());
     store_ = std::make_unique<state::StateStore>(config_.data_dir);
     auto loaded = store_->load();
     if (!loaded) co_return fail(kExitError, "cannot load the saved state: " + loaded.error().message);
@@ -206,6 +211,9 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   auto trust = tls::TrustStore::load(tls::TrustStoreOptions::from_environment());
   if (!trust) co_return fail(kExitError, trust.error().message);
   trust_ = *trust;
+  log::info("trusted CAs", {{"embedded", std::to_string(trust_->embedded_count())},
+                            {"AWS_CA_BUNDLE", trust_->extra_bundle_path().value_or("(not set)")},
+                            {"fromBundle", std::to_string(trust_->extra_count())}});
   auto proxy = aws::ProxyConfig::from_environment();
   if (!proxy) co_return fail(kExitError, proxy.error().message);
   aws::HttpClientOptions http_options;
@@ -295,7 +303,8 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   dial.sign = [this](const Url& url) -> asio::awaitable<Result<aws::Headers>> {
     auto creds = co_await agent_credentials_->retrieve();
     if (!creds) co_return creds.error();
-    co_return aws::sign_upgrade_request(url, *creds, region_, "ecs", std::chrono::system_clock::now()).headers;
+    co_return aws::sign_upgrade_request(url, *creds, region_, "ecs", std::chrono::system_clock::now())
+        .headers;
   };
   acs::WebsocketClientFactory factory(io_.get_executor(), dial, wsclient::ClientOptions{}, jitter_, metrics_);
   acs::Collaborators collaborators{*durable_, credentials_, *durable_, *durable_, durable_.get(), *durable_,
@@ -389,7 +398,8 @@ int run_agent(const AgentConfig& config, std::ostream& err) {
     stop.stop();
   });
   io.run();
-  if (exit_code != kExitSuccess && !agent.error_message_.empty()) err << "ecs-agent: " << agent.error_message_ << "\n";
+  if (exit_code != kExitSuccess && !agent.error_message_.empty())
+    err << "ecs-agent: " << agent.error_message_ << "\n";
   if (stopping && exit_code == kExitSuccess) {
     if (auto* store = agent.store(); store != nullptr && agent.durable() != nullptr) {
       if (auto flushed = store->save(agent.durable()->state()); !flushed) {

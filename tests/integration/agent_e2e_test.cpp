@@ -22,6 +22,9 @@
 #ifndef ECS_AGENT_BINARY
 #error "ECS_AGENT_BINARY must name the built ecs-agent"
 #endif
+#ifndef ECS_LOCAL_CONTROL_PLANE_BINARY
+#error "ECS_LOCAL_CONTROL_PLANE_BINARY must name the built ecs-local-control-plane"
+#endif
 
 namespace ecs::test {
 namespace {
@@ -58,7 +61,8 @@ std::string payload(int seq, const std::string& task, const std::string& creds_i
          R"(","clusterArn":"default","containerInstanceArn":"arn:aws:ecs:us-west-2:123456789012:container-instance/default/fake","seqNum":)" +
          std::to_string(seq) + R"(,"tasks":[{"arn":")" + task +
          R"(","family":"web","version":"3","desiredStatus":"RUNNING","containers":[{"name":"app"}],"roleCredentials":{"credentialsId":")" +
-         creds_id + R"(","roleArn":"arn:aws:iam::123456789012:role/r","accessKeyId":"ASIATASK","secretAccessKey":")" +
+         creds_id +
+         R"(","roleArn":"arn:aws:iam::123456789012:role/r","accessKeyId":"ASIATASK","secretAccessKey":")" +
          kTaskSecret + R"(","sessionToken":")" + kTaskToken + R"(","expiration":"2030-01-01T00:00:00Z"}}]}})";
 }
 
@@ -88,7 +92,8 @@ class AgentE2E : public ::testing::Test {
             {"NO_PROXY", ""}};
   }
 
-  std::unique_ptr<BackgroundProcess> start(const std::string& log_name, const std::string& cluster = "default") {
+  std::unique_ptr<BackgroundProcess> start(const std::string& log_name,
+                                           const std::string& cluster = "default") {
     return std::make_unique<BackgroundProcess>(std::vector<std::string>{ECS_AGENT_BINARY}, env(cluster),
                                                dir_.file(log_name));
   }
@@ -138,8 +143,9 @@ TEST_F(AgentE2E, RegistersConnectsServesAndStopsCleanly) {
   acs_.send(R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":"hb-1"}})");
   ASSERT_TRUE(wait_for([&] { return received("HeartbeatAckRequest") == 1; })) << agent->output();
   acs_.send(payload(1, "arn:aws:ecs:us-west-2:123456789012:task/default/t1", "cred-1"));
-  ASSERT_TRUE(wait_for([&] { return received("AckRequest") == 1 && received("IAMRoleCredentialsAckRequest") == 1; }))
-      << agent->output();
+  ASSERT_TRUE(wait_for([&] {
+    return received("AckRequest") == 1 && received("IAMRoleCredentialsAckRequest") == 1;
+  })) << agent->output();
   const HttpReply creds = http_get(credentials_port_, "/v2/credentials/cred-1");
   EXPECT_EQ(creds.status, 200u);
   EXPECT_NE(creds.body.find(kTaskSecret), std::string::npos) << creds.body;
@@ -172,7 +178,8 @@ TEST_F(AgentE2E, RegistersConnectsServesAndStopsCleanly) {
   bool found_arn = false;
   for (const auto& c : ecs_api_.calls()) {
     if (c.operation == "RegisterContainerInstance" &&
-        c.body.find(R"("containerInstanceArn":"arn:aws:ecs:us-west-2:123456789012:container-instance/default/fake")") !=
+        c.body.find(
+            R"("containerInstanceArn":"arn:aws:ecs:us-west-2:123456789012:container-instance/default/fake")") !=
             std::string::npos) {
       found_arn = true;
     }
@@ -202,7 +209,58 @@ TEST_F(AgentE2E, InvalidConfigurationIsATerminalErrorNamingTheVariable) {
   const auto code = agent.wait_for_exit(20s);
   ASSERT_TRUE(code);
   EXPECT_EQ(*code, 5);
-  EXPECT_NE(agent.output().find("ECS_LOGLEVEL=\"loud\": expected one of"), std::string::npos) << agent.output();
+  EXPECT_NE(agent.output().find("ECS_LOGLEVEL=\"loud\": expected one of"), std::string::npos)
+      << agent.output();
+}
+
+// What `make run` shows, with the shipped programs: ecs-local-control-plane writes the agent's
+// config file; the agent registers, connects, acknowledges the payload; the control plane reads
+// the task's credentials from the agent's endpoint; SIGINT stops both, the agent with exit 0.
+TEST(LocalControlPlane, TheWholeExchangeAndACleanStop) {
+  TempDir dir;
+  const auto credentials_port = free_local_port();
+  const std::string credentials_addr = "127.0.0.1:" + std::to_string(credentials_port);
+  BackgroundProcess cp({ECS_LOCAL_CONTROL_PLANE_BINARY, "--dir", dir.file("run"), "--agent-credentials-addr",
+                        credentials_addr},
+                       {}, dir.file("cp.log"));
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline && cp.output().find("ready") == std::string::npos) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_NE(cp.output().find("ready"), std::string::npos) << cp.output();
+  // The control plane's file decides (the shell may carry an AWS_CA_BUNDLE of its own).
+  BackgroundProcess agent({ECS_AGENT_BINARY},
+                          {{"ECS_CONFIG_FILE", dir.file("run/agent.env")},
+                           {"AWS_CA_BUNDLE", dir.file("run/ca.pem")},
+                           {"AWS_REGION", "us-west-2"},
+                           {"ECS_INTROSPECTION_ADDR", "127.0.0.1:" + std::to_string(free_local_port())},
+                           {"ECS_CREDENTIALS_ADDR", credentials_addr},
+                           {"DOCKER_HOST", "unix://" + dir.file("no-docker.sock")},
+                           {"HTTPS_PROXY", ""},
+                           {"NO_PROXY", ""}},
+                          dir.file("agent.log"));
+  // The agent's own credentials come from the file: nothing of this test's environment.
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < until &&
+         cp.output().find("/v2/credentials/local-credentials-1-1 → 200") == std::string::npos) {
+    std::this_thread::sleep_for(50ms);
+  }
+  const std::string shown = cp.output();
+  EXPECT_NE(shown.find("RegisterContainerInstance (signature verified)"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("ACS: agent connected (SigV4 verified)"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("the agent acknowledged payload-1"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("/v2/credentials/local-credentials-1-1 → 200 {\"RoleArn\""), std::string::npos)
+      << shown << agent.output();
+  EXPECT_NE(shown.find("\"SecretAccessKey\":\"****\""), std::string::npos) << shown;
+
+  agent.signal(SIGINT);
+  cp.signal(SIGINT);
+  const auto agent_code = agent.wait_for_exit(5s);
+  ASSERT_TRUE(agent_code) << agent.output();
+  EXPECT_EQ(*agent_code, 0) << agent.output();
+  const auto cp_code = cp.wait_for_exit(5s);
+  ASSERT_TRUE(cp_code) << cp.output();
+  EXPECT_EQ(*cp_code, 0) << cp.output();
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ namespace ecs::test {
 class BackgroundProcess {
  public:
   // `env` is added to (or replaces in) the current environment.
-  BackgroundProcess(const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& env,
+  BackgroundProcess(const std::vector<std::string>& argv,
+                    const std::vector<std::pair<std::string, std::string>>& env,
                     const std::string& output_file);
   ~BackgroundProcess();
   BackgroundProcess(const BackgroundProcess&) = delete;

@@ -1,58 +1,10 @@
-// A fake ECS control-plane API over TLS on a ServerThread: verifies every request's SigV4
-// signature, records operations and bodies, and answers from per-operation scripts (defaults:
-// a DiscoverPollEndpoint endpoint, a registered ARN, an empty state-change acknowledgment).
+// The tests' fake ECS API is the local control plane's ECS API server (src/localcp).
 #pragma once
 
-#include <chrono>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <string>
-#include <vector>
-
-#include "aws/credentials.h"
+#include "localcp/ecs_api_server.h"
 #include "support/server_thread.h"
 #include "support/test_ca.h"
 
 namespace ecs::test {
-
-class FakeEcsApi {
- public:
-  struct Reply {
-    unsigned status = 200;
-    std::string body;
-    std::vector<std::pair<std::string, std::string>> headers = {
-        {"Content-Type", "application/x-amz-json-1.1"}};
-    std::chrono::milliseconds delay{0};
-  };
-  struct Call {
-    std::string operation;  // DiscoverPollEndpoint, ...
-    std::string body;
-    bool signature_ok = false;
-    std::string signature_error;
-    std::string authorization;
-  };
-
-  static constexpr const char* kAccessKeyId = "AKIDFAKEECS";
-  static constexpr const char* kSecret = "fake-ecs-secret-never-logged";
-
-  FakeEcsApi(ServerThread& servers, const TestCertificate& certificate);
-  std::string endpoint() const { return "https://localhost:" + std::to_string(port_); }
-  static aws::Credentials credentials() {
-    return {kAccessKeyId, kSecret, "fake-ecs-session-token", std::nullopt, "test"};
-  }
-
-  void script(const std::string& operation, Reply reply);  // queued; used once each
-  void set_default(const std::string& operation, Reply reply);
-  std::vector<Call> calls() const;
-  int count(const std::string& operation) const;
-
- private:
-  mutable std::mutex mutex_;
-  std::map<std::string, std::deque<Reply>> scripted_;
-  std::map<std::string, Reply> defaults_;
-  std::vector<Call> calls_;
-  std::uint16_t port_ = 0;
-};
-
+using FakeEcsApi = localcp::EcsApiServer;
 }  // namespace ecs::test

@@ -1,4 +1,4 @@
-#include "support/test_ca.h"
+#include "localcp/certificate_authority.h"
 
 #include <mbedtls/asn1write.h>
 #include <mbedtls/ctr_drbg.h>
@@ -13,7 +13,7 @@
 #include <fstream>
 #include <stdexcept>
 
-namespace ecs::test {
+namespace ecs::localcp {
 namespace {
 
 void check(int rc, const char* what) {
@@ -129,23 +129,23 @@ std::string write_certificate(Rng& rng, mbedtls_pk_context* subject_key, mbedtls
 
 }  // namespace
 
-struct TestCa::Impl {
+struct LocalCa::Impl {
   Rng rng;
   Key key{rng};
   std::string subject;
 };
 
-TestCa::TestCa(std::string common_name) : impl_(new Impl) {
+LocalCa::LocalCa(std::string common_name) : impl_(new Impl) {
   impl_->subject = "CN=" + common_name + ",O=ecs-agent tests";
   cert_pem_ = write_certificate(impl_->rng, &impl_->key.pk, &impl_->key.pk, impl_->subject, impl_->subject,
                                 true, {}, -std::chrono::hours(48), std::chrono::hours(24 * 365));
 }
 
-TestCa::~TestCa() { delete impl_; }
+LocalCa::~LocalCa() { delete impl_; }
 
-TestCertificate TestCa::issue(const CertificateSpec& spec) const {
+IssuedCertificate LocalCa::issue(const CertificateSpec& spec) const {
   Key leaf(impl_->rng);
-  TestCertificate out;
+  IssuedCertificate out;
   out.cert_pem = write_certificate(impl_->rng, &leaf.pk, &impl_->key.pk, "CN=" + spec.common_name,
                                    impl_->subject, false, spec.dns_names, spec.not_before, spec.not_after);
   out.key_pem = leaf.pem();
@@ -153,11 +153,11 @@ TestCertificate TestCa::issue(const CertificateSpec& spec) const {
   return out;
 }
 
-std::string TestCa::write_pem_file(const std::string& dir) const {
+std::string LocalCa::write_pem_file(const std::string& dir) const {
   static std::atomic<int> n{0};
   const std::string path = dir + "/test-ca-" + std::to_string(n++) + ".pem";
   std::ofstream(path) << cert_pem_;
   return path;
 }
 
-}  // namespace ecs::test
+}  // namespace ecs::localcp

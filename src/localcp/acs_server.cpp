@@ -1,4 +1,4 @@
-#include "support/fake_acs.h"
+#include "localcp/acs_server.h"
 
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -10,7 +10,7 @@
 #include "core/url.h"
 #include "tls/context.h"
 
-namespace ecs::test {
+namespace ecs::localcp {
 
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
@@ -26,15 +26,15 @@ struct Outgoing {
 };
 
 struct ConnState {
-  FakeAcs::Connection record;  // guarded by State::mutex
-  WsStream* ws = nullptr;      // server thread only, while the connection runs
-  std::deque<Outgoing> queue;  // server thread only
+  AcsServer::Connection record;  // guarded by State::mutex
+  WsStream* ws = nullptr;        // server thread only, while the connection runs
+  std::deque<Outgoing> queue;    // server thread only
   bool writing = false;
 };
 
 }  // namespace
 
-struct FakeAcs::State {
+struct AcsServer::State {
   mutable std::mutex mutex;
   std::vector<std::shared_ptr<ConnState>> conns;
   std::vector<std::string> on_connect;
@@ -103,7 +103,7 @@ std::map<std::string, std::string> parse_query(const std::string& target) {
   return q;
 }
 
-asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeAcs::State> state, server::TlsStream stream,
+asio::awaitable<void> serve_upgrade(std::shared_ptr<AcsServer::State> state, server::TlsStream stream,
                                     server::Request request) {
   // Rejections and stalls come first, before anything is accepted.
   {
@@ -184,7 +184,8 @@ asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeAcs::State> state, serve
 
 }  // namespace
 
-FakeAcs::FakeAcs(ServerThread& servers, const TestCertificate& certificate, aws::Credentials accepted)
+AcsServer::AcsServer(ServerThread& servers, const IssuedCertificate& certificate, aws::Credentials accepted,
+                     std::uint16_t port)
     : servers_(servers), state_(std::make_shared<State>()) {
   state_->accepted = std::move(accepted);
   server::HttpServerOptions options;
@@ -196,35 +197,37 @@ FakeAcs::FakeAcs(ServerThread& servers, const TestCertificate& certificate, aws:
       [](server::Request& req, const server::Peer&) -> asio::awaitable<server::Response> {
         co_return server::make_response(req, http::status::not_found, "{}");
       },
-      options);
+      options, port);
 }
 
-FakeAcs::~FakeAcs() = default;
+AcsServer::~AcsServer() = default;
 
-void FakeAcs::on_connect_send(std::vector<std::string> frames) {
+void AcsServer::on_connect_send(std::vector<std::string> frames) {
   std::lock_guard lock(state_->mutex);
   state_->on_connect = std::move(frames);
 }
 
 namespace {
 
-void post_outgoing(ServerThread& servers, const std::shared_ptr<FakeAcs::State>& state, Outgoing o);
+void post_outgoing(ServerThread& servers, const std::shared_ptr<AcsServer::State>& state, Outgoing o);
 
 }  // namespace
 
-void FakeAcs::send(const std::string& frame) {
+void AcsServer::send(const std::string& frame) {
   post_outgoing(servers_, state_, {Outgoing::Kind::text, frame});
 }
-void FakeAcs::close(int code, const std::string& reason) {
+void AcsServer::close(int code, const std::string& reason) {
   post_outgoing(servers_, state_, {Outgoing::Kind::close, reason, code});
 }
-void FakeAcs::close_without_payload() { post_outgoing(servers_, state_, {Outgoing::Kind::close_empty, ""}); }
-void FakeAcs::drop() { post_outgoing(servers_, state_, {Outgoing::Kind::drop, ""}); }
-void FakeAcs::ping() { post_outgoing(servers_, state_, {Outgoing::Kind::ping, ""}); }
+void AcsServer::close_without_payload() {
+  post_outgoing(servers_, state_, {Outgoing::Kind::close_empty, ""});
+}
+void AcsServer::drop() { post_outgoing(servers_, state_, {Outgoing::Kind::drop, ""}); }
+void AcsServer::ping() { post_outgoing(servers_, state_, {Outgoing::Kind::ping, ""}); }
 
 namespace {
 
-void post_outgoing(ServerThread& servers, const std::shared_ptr<FakeAcs::State>& state, Outgoing o) {
+void post_outgoing(ServerThread& servers, const std::shared_ptr<AcsServer::State>& state, Outgoing o) {
   asio::post(servers.io(), [state, o = std::move(o), &servers] {
     std::shared_ptr<ConnState> target;
     {
@@ -244,28 +247,28 @@ void post_outgoing(ServerThread& servers, const std::shared_ptr<FakeAcs::State>&
 
 }  // namespace
 
-void FakeAcs::reject_upgrades(unsigned status, std::string body, int count) {
+void AcsServer::reject_upgrades(unsigned status, std::string body, int count) {
   std::lock_guard lock(state_->mutex);
   state_->reject_status = status;
   state_->reject_body = std::move(body);
   state_->reject_count = count;
 }
 
-void FakeAcs::stall_upgrades(bool stall) { state_->stall = stall; }
+void AcsServer::stall_upgrades(bool stall) { state_->stall = stall; }
 
-std::vector<FakeAcs::Connection> FakeAcs::connections() const {
+std::vector<AcsServer::Connection> AcsServer::connections() const {
   std::lock_guard lock(state_->mutex);
   std::vector<Connection> out;
   for (const auto& c : state_->conns) out.push_back(c->record);
   return out;
 }
 
-int FakeAcs::connection_count() const {
+int AcsServer::connection_count() const {
   std::lock_guard lock(state_->mutex);
   return static_cast<int>(state_->conns.size());
 }
 
-std::vector<std::string> FakeAcs::received_all() const {
+std::vector<std::string> AcsServer::received_all() const {
   std::lock_guard lock(state_->mutex);
   std::vector<std::string> out;
   for (const auto& c : state_->conns)
@@ -273,7 +276,7 @@ std::vector<std::string> FakeAcs::received_all() const {
   return out;
 }
 
-bool FakeAcs::wait_for(const std::function<bool()>& predicate, std::chrono::milliseconds timeout) const {
+bool AcsServer::wait_for(const std::function<bool()>& predicate, std::chrono::milliseconds timeout) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (predicate()) return true;
@@ -282,4 +285,4 @@ bool FakeAcs::wait_for(const std::function<bool()>& predicate, std::chrono::mill
   return predicate();
 }
 
-}  // namespace ecs::test
+}  // namespace ecs::localcp

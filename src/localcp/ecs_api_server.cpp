@@ -1,13 +1,13 @@
-#include "support/fake_ecs_api.h"
+#include "localcp/ecs_api_server.h"
 
 #include "aws/sigv4_verify.h"
 #include "tls/context.h"
 
-namespace ecs::test {
+namespace ecs::localcp {
 
 namespace http = server::http;
 
-FakeEcsApi::FakeEcsApi(ServerThread& servers, const TestCertificate& certificate) {
+EcsApiServer::EcsApiServer(ServerThread& servers, const IssuedCertificate& certificate, std::uint16_t port) {
   defaults_["DiscoverPollEndpoint"] = {
       200, R"({"endpoint":"https://acs.fake.test/","telemetryEndpoint":"https://tcs.fake.test/"})"};
   defaults_["RegisterContainerInstance"] = {
@@ -29,8 +29,9 @@ FakeEcsApi::FakeEcsApi(ServerThread& servers, const TestCertificate& certificate
           received.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
         auto verified = aws::verify_signature(
             received,
-            [](const std::string& akid) -> std::optional<std::string> {
-              if (akid == kAccessKeyId) return std::string(kSecret);
+            [this](const std::string& akid) -> std::optional<std::string> {
+              std::lock_guard lock(mutex_);
+              if (akid == accepted_.access_key_id) return accepted_.secret_access_key;
               return std::nullopt;
             },
             std::chrono::system_clock::now(), std::chrono::hours(24 * 365 * 10));
@@ -61,29 +62,34 @@ FakeEcsApi::FakeEcsApi(ServerThread& servers, const TestCertificate& certificate
         res.prepare_payload();
         co_return res;
       },
-      options);
+      options, port);
 }
 
-void FakeEcsApi::script(const std::string& operation, Reply reply) {
+void EcsApiServer::script(const std::string& operation, Reply reply) {
   std::lock_guard lock(mutex_);
   scripted_[operation].push_back(std::move(reply));
 }
 
-void FakeEcsApi::set_default(const std::string& operation, Reply reply) {
+void EcsApiServer::set_default(const std::string& operation, Reply reply) {
   std::lock_guard lock(mutex_);
   defaults_[operation] = std::move(reply);
 }
 
-std::vector<FakeEcsApi::Call> FakeEcsApi::calls() const {
+std::vector<EcsApiServer::Call> EcsApiServer::calls() const {
   std::lock_guard lock(mutex_);
   return calls_;
 }
 
-int FakeEcsApi::count(const std::string& operation) const {
+void EcsApiServer::accept_credentials(const aws::Credentials& credentials) {
+  std::lock_guard lock(mutex_);
+  accepted_ = credentials;
+}
+
+int EcsApiServer::count(const std::string& operation) const {
   std::lock_guard lock(mutex_);
   int n = 0;
   for (const auto& c : calls_) n += c.operation == operation;
   return n;
 }
 
-}  // namespace ecs::test
+}  // namespace ecs::localcp
