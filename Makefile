@@ -39,7 +39,7 @@ help:
 	@echo "make fuzz             build the libFuzzer targets and run each FUZZ_SECONDS (default 60)"
 	@echo "make bench            build and run the benchmarks (ratios against in-run baselines)"
 	@echo "make run              the agent against ecs-local-control-plane on this machine (Ctrl-C stops)"
-	@echo "make soak             the long SIGKILL test of the durable state (SOAK_KILLS kills)"
+	@echo "make soak             SIGKILL test (SOAK_KILLS kills) and memory soak (SOAK_MINUTES minutes)"
 	@echo "make deps             install every dependency (idempotent)"
 	@echo "make format           clang-format the sources; make format-check only checks"
 	@echo "make bootstrap-image  make a local Debian bookworm base image (debootstrap, no registry)"
@@ -114,11 +114,14 @@ bench: deps
 run: build
 	scripts/run-local.sh $(BUILD)
 
-# The long version of the durable-state SIGKILL test (CI runs 40 kills inside `make check`).
+# The long reliability runs: the durable-state SIGKILL test (CI runs 40 kills inside
+# `make check`) and the agent's memory over SOAK_MINUTES of heartbeats and payloads.
 SOAK_KILLS ?= 1000
+SOAK_MINUTES ?= 30
 .PHONY: soak
 soak: build
 	ECS_CRASH_ITERATIONS=$(SOAK_KILLS) $(BUILD)/tests/ecs_state_crash_tests
+	SOAK_MINUTES=$(SOAK_MINUTES) $(BUILD)/tests/agent_memory_soak $(BUILD)/ecs-agent $(BUILD)/soak
 
 .PHONY: image
 image: build

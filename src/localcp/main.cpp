@@ -16,10 +16,10 @@
 //   heartbeat-every <s>   send a heartbeat every s seconds until stopped
 #include <signal.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -64,9 +64,7 @@ struct Options {
   std::string agent_credentials_addr = "127.0.0.1:51679";
 };
 
-void say(const std::string& line) {
-  std::cout << "ecs-local-control-plane: " << line << std::endl;
-}
+void say(const std::string& line) { std::cout << "ecs-local-control-plane: " << line << std::endl; }
 
 std::string random_hex(std::size_t bytes) {
   std::random_device rd;
@@ -128,7 +126,8 @@ class Player {
     const auto calls = ecs_api_.calls();
     for (; seen_calls_ < calls.size(); ++seen_calls_) {
       const auto& c = calls[seen_calls_];
-      say("ECS API ← " + c.operation + (c.signature_ok ? " (signature verified)" : " (BAD SIGNATURE: " + c.signature_error + ")"));
+      say("ECS API ← " + c.operation +
+          (c.signature_ok ? " (signature verified)" : " (BAD SIGNATURE: " + c.signature_error + ")"));
     }
     const auto frames = acs_.received_all();
     for (; seen_frames_ < frames.size(); ++seen_frames_) {
@@ -140,7 +139,8 @@ class Player {
     if (connections > seen_connections_) {
       seen_connections_ = connections;
       const auto conn = acs_.connections().back();
-      say("ACS: agent connected (" + std::string(conn.signature_ok ? "SigV4 verified" : "BAD SIGNATURE") + ")");
+      say("ACS: agent connected (" + std::string(conn.signature_ok ? "SigV4 verified" : "BAD SIGNATURE") +
+          ")");
     }
   }
 
@@ -162,12 +162,14 @@ class Player {
 
  private:
   std::string task_arn(int i) const {
-    return "arn:aws:ecs:" + std::string(kRegion) + ":000000000000:task/" + kCluster + "/local-task-" + std::to_string(i);
+    return "arn:aws:ecs:" + std::string(kRegion) + ":000000000000:task/" + kCluster + "/local-task-" +
+           std::to_string(i);
   }
   std::string credentials_json(const std::string& id) {
-    return R"({"credentialsId":")" + id + R"(","roleArn":"arn:aws:iam::000000000000:role/local-task-role","accessKeyId":"ASIA)" +
-           random_hex(8) + R"(","secretAccessKey":")" + random_hex(20) + R"(","sessionToken":")" + random_hex(32) +
-           R"(","expiration":"2099-01-01T00:00:00Z"})";
+    return R"({"credentialsId":")" + id +
+           R"(","roleArn":"arn:aws:iam::000000000000:role/local-task-role","accessKeyId":"ASIA)" +
+           random_hex(8) + R"(","secretAccessKey":")" + random_hex(20) + R"(","sessionToken":")" +
+           random_hex(32) + R"(","expiration":"2099-01-01T00:00:00Z"})";
   }
   void send(const std::string& frame, const std::string& what) {
     acs_.send(frame);
@@ -183,7 +185,8 @@ class Player {
       });
     }
     if (command == "heartbeat") {
-      send(R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":"hb-)" + std::to_string(++messages_) + "\"}}",
+      send(R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":"hb-)" +
+               std::to_string(++messages_) + "\"}}",
            "HeartbeatMessage");
       return true;
     }
@@ -194,14 +197,17 @@ class Player {
       for (int i = 1; i <= tasks_; ++i) {
         const std::string id = "local-credentials-" + std::to_string(seq_) + "-" + std::to_string(i);
         if (i == 1) first_credentials_id_ = id;
-        tasks += std::string(i > 1 ? "," : "") + R"({"arn":")" + task_arn(i) +
-                 R"(","family":"local","version":"1","desiredStatus":"RUNNING","containers":[{"name":"app"}],"roleCredentials":)" +
-                 credentials_json(id) + "}";
+        tasks +=
+            std::string(i > 1 ? "," : "") + R"({"arn":")" + task_arn(i) +
+            R"(","family":"local","version":"1","desiredStatus":"RUNNING","containers":[{"name":"app"}],"roleCredentials":)" +
+            credentials_json(id) + "}";
       }
       payload_id_ = "payload-" + std::to_string(seq_);
-      send(R"({"type":"PayloadMessage","message":{"messageId":")" + payload_id_ + R"(","clusterArn":")" + kCluster +
-               R"(","containerInstanceArn":"local","seqNum":)" + std::to_string(seq_) + R"(,"tasks":[)" + tasks + "]}}",
-           "PayloadMessage with " + std::to_string(tasks_) + " task(s) and their credentials (secrets masked here)");
+      send(R"({"type":"PayloadMessage","message":{"messageId":")" + payload_id_ + R"(","clusterArn":")" +
+               kCluster + R"(","containerInstanceArn":"local","seqNum":)" + std::to_string(seq_) +
+               R"(,"tasks":[)" + tasks + "]}}",
+           "PayloadMessage with " + std::to_string(tasks_) +
+               " task(s) and their credentials (secrets masked here)");
       return true;
     }
     if (command == "wait-ack") {
@@ -229,20 +235,22 @@ class Player {
     if (command == "refresh") {
       const int i = static_cast<int>(std::max(1L, arg));
       const std::string id = "local-credentials-refreshed-" + std::to_string(++messages_);
-      send(R"({"type":"IAMRoleCredentialsMessage","message":{"messageId":"refresh-)" + std::to_string(messages_) +
-               R"(","taskArn":")" + task_arn(i) + R"(","roleType":"TaskApplication","roleCredentials":)" +
-               credentials_json(id) + "}}",
+      send(R"({"type":"IAMRoleCredentialsMessage","message":{"messageId":"refresh-)" +
+               std::to_string(messages_) + R"(","taskArn":")" + task_arn(i) +
+               R"(","roleType":"TaskApplication","roleCredentials":)" + credentials_json(id) + "}}",
            "IAMRoleCredentialsMessage for task " + std::to_string(i));
       return true;
     }
     if (command == "manifest") {
       std::string tasks;
       for (int i = 1; i <= tasks_; ++i) {
-        tasks += std::string(i > 1 ? "," : "") + R"({"taskArn":")" + task_arn(i) + R"(","desiredStatus":"RUNNING"})";
+        tasks += std::string(i > 1 ? "," : "") + R"({"taskArn":")" + task_arn(i) +
+                 R"(","desiredStatus":"RUNNING"})";
       }
-      send(R"({"type":"TaskManifestMessage","message":{"messageId":"manifest-)" + std::to_string(++messages_) +
-               R"(","clusterArn":")" + kCluster + R"(","containerInstanceArn":"local","timeline":)" +
-               std::to_string(++seq_) + R"(,"tasks":[)" + tasks + "]}}",
+      send(R"({"type":"TaskManifestMessage","message":{"messageId":"manifest-)" +
+               std::to_string(++messages_) + R"(","clusterArn":")" + kCluster +
+               R"(","containerInstanceArn":"local","timeline":)" + std::to_string(++seq_) + R"(,"tasks":[)" +
+               tasks + "]}}",
            "TaskManifestMessage");
       return true;
     }
@@ -326,9 +334,11 @@ int main(int argc, char** argv) {
   ecs::localcp::AcsServer acs(servers, certificate, agent_credentials, o.acs_port);
   ecs_api.accept_credentials(agent_credentials);
   ecs_api.set_default("DiscoverPollEndpoint", {200, "{\"endpoint\":\"" + acs.endpoint() + "\"}"});
-  ecs_api.set_default("RegisterContainerInstance",
-                      {200, R"({"containerInstance":{"containerInstanceArn":"arn:aws:ecs:us-west-2:000000000000:container-instance/local/)" +
-                                random_hex(8) + "\"}}"});
+  ecs_api.set_default(
+      "RegisterContainerInstance",
+      {200,
+       R"({"containerInstance":{"containerInstanceArn":"arn:aws:ecs:us-west-2:000000000000:container-instance/local/)" +
+           random_hex(8) + "\"}}"});
 
   const std::string ca_file = dir + "/ca.pem";
   std::ofstream(ca_file) << ca.cert_pem();
@@ -346,8 +356,8 @@ int main(int argc, char** argv) {
         << "ECS_CLUSTER=" << kCluster << "\n"
         << "ECS_DATADIR=" << dir << "/data\n";
   }
-  std::filesystem::permissions(env_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                               ec);
+  std::filesystem::permissions(env_file,
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
   say("ECS API on " + ecs_api.endpoint() + ", ACS on " + acs.endpoint());
   say("ready: run the agent with ECS_CONFIG_FILE=" + env_file);
 

@@ -213,6 +213,44 @@ TEST_F(AgentE2E, InvalidConfigurationIsATerminalErrorNamingTheVariable) {
       << agent.output();
 }
 
+// Reliability figure: the control plane's ACS is killed (every connection dropped, nothing
+// listening) for 2 s and restarted on the same port; the agent reconnects on its own and the
+// session works again. The time from the restart to the new connection is printed.
+TEST_F(AgentE2E, ReconnectsAfterTheControlPlaneIsKilledAndRestarted) {
+  const TestCertificate certificate = ca_.issue();
+  // A port of its own (a port 0 pick could be one the agent's endpoints were given).
+  const auto port = static_cast<std::uint16_t>(free_local_port());
+  auto acs_thread = std::make_unique<ServerThread>();
+  auto acs = std::make_unique<FakeAcs>(*acs_thread, certificate, FakeEcsApi::credentials(), port);
+  const std::string endpoint = acs->endpoint();
+  ecs_api_.set_default("DiscoverPollEndpoint", {200, "{\"endpoint\":\"" + endpoint + "\"}"});
+  auto agent = start("agent.log");
+  ASSERT_TRUE(wait_for([&] { return acs->connection_count() >= 1; })) << agent->output();
+
+  acs.reset();
+  acs_thread.reset();  // killed
+  std::this_thread::sleep_for(2s);
+  const auto restarted = std::chrono::steady_clock::now();
+  acs_thread = std::make_unique<ServerThread>();
+  acs = std::make_unique<FakeAcs>(*acs_thread, certificate, FakeEcsApi::credentials(), port);
+  ASSERT_TRUE(wait_for([&] { return acs->connection_count() >= 1; }, 150s)) << agent->output();
+  const auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - restarted);
+  std::printf("reconnected %lld ms after the control plane came back (it was down 2 s)\n",
+              static_cast<long long>(took.count()));
+  acs->send(R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":"hb-after"}})");
+  ASSERT_TRUE(wait_for([&] {
+    for (const auto& f : acs->received_all()) {
+      if (frame_is(f, "HeartbeatAckRequest") && f.find("hb-after") != std::string::npos) return true;
+    }
+    return false;
+  })) << agent->output();
+  agent->signal(SIGTERM);
+  const auto code = agent->wait_for_exit(5s);
+  ASSERT_TRUE(code);
+  EXPECT_EQ(*code, 0);
+}
+
 // What `make run` shows, with the shipped programs: ecs-local-control-plane writes the agent's
 // config file; the agent registers, connects, acknowledges the payload; the control plane reads
 // the task's credentials from the agent's endpoint; SIGINT stops both, the agent with exit 0.

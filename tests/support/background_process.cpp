@@ -9,6 +9,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -26,6 +28,10 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
   if (pid_ == 0) {
     dup2(out, STDOUT_FILENO);
     dup2(out, STDERR_FILENO);
+    // Nothing else of the test process leaks into the program: Asio's sockets are not
+    // close-on-exec, and an inherited listening socket would keep the test's servers' ports.
+    const long max_fd = sysconf(_SC_OPEN_MAX);
+    for (int fd = 3; fd < (max_fd > 0 ? max_fd : 1024); ++fd) ::close(fd);
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -72,7 +78,9 @@ std::string BackgroundProcess::output() const {
   return s.str();
 }
 
-unsigned short free_local_port() {
+namespace {
+
+unsigned short bind_any_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -83,6 +91,19 @@ unsigned short free_local_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+}  // namespace
+
+unsigned short free_local_port() {
+  // Never the same port twice in one process: the kernel may hand a just-released port out again.
+  static std::mutex mutex;
+  static std::set<unsigned short> given;
+  std::lock_guard lock(mutex);
+  for (;;) {
+    const unsigned short port = bind_any_port();
+    if (given.insert(port).second) return port;
+  }
 }
 
 }  // namespace ecs::test

@@ -28,6 +28,7 @@ class BackgroundProcess {
   std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
   bool running();
   std::string output() const;  // everything written so far
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
@@ -35,7 +36,7 @@ class BackgroundProcess {
   std::string output_file_;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago, never the same twice in one process.
 unsigned short free_local_port();
 
 }  // namespace ecs::test
