@@ -31,11 +31,24 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Heartbeats report this: the state can be written and Docker answers (checked every 30 s).
+// What heartbeats report: ACS connected now or within the last 5 minutes, Docker answering
+// (checked every 30 s), the state's last commit on disk. Each check is a function set once its
+// subject exists; an unset one passes.
 class AgentDoctor : public acs::Doctor {
  public:
-  bool run_health_checks() override { return state_ok && docker_ok; }
-  bool state_ok = true;
+  bool run_health_checks() override {
+    const bool acs_ok = !acs_connected_recently || acs_connected_recently();
+    const bool state_ok = !state_writable || state_writable();
+    const bool healthy = acs_ok && docker_ok && state_ok;
+    if (!healthy) {
+      log::warn("health check failed", {{"acsConnectedRecently", acs_ok ? "true" : "false"},
+                                        {"dockerReachable", docker_ok ? "true" : "false"},
+                                        {"stateWritable", state_ok ? "true" : "false"}});
+    }
+    return healthy;
+  }
+  std::function<bool()> acs_connected_recently;
+  std::function<bool()> state_writable;
   bool docker_ok = true;
 };
 
@@ -101,6 +114,7 @@ class Agent {
   asio::awaitable<Result<std::string>> resolve_region();
   asio::awaitable<int> register_instance();
   asio::awaitable<void> watch_docker(StopToken stop);
+  asio::awaitable<void> expire_attachments(StopToken stop);
 
  public:
   std::string error_message_;
@@ -149,7 +163,8 @@ asio::awaitable<Result<std::string>> Agent::resolve_region() {
 }
 
 asio::awaitable<void> Agent::watch_docker(StopToken stop) {
-  do {
+  // (No co_await in a loop condition: GCC 12 miscompiles it, see the README's toolchain notes.)
+  for (;;) {
     auto v = co_await docker_->version(5s, stop);
     if (v) {
       if (!doctor_.docker_ok) log::info("Docker is reachable again", {{"DOCKER_HOST", config_.docker_host}});
@@ -161,7 +176,17 @@ asio::awaitable<void> Agent::watch_docker(StopToken stop) {
       }
       doctor_.docker_ok = false;
     }
-  } while (co_await clock_.sleep(30s, stop));
+    const bool waited = co_await clock_.sleep(30s, stop);
+    if (!waited) break;
+  }
+}
+
+asio::awaitable<void> Agent::expire_attachments(StopToken stop) {
+  for (;;) {
+    const bool waited = co_await clock_.sleep(1min, stop);
+    if (!waited) break;
+    (void)durable_->expire_attachments();
+  }
 }
 
 asio::awaitable<int> Agent::register_instance() {
@@ -206,6 +231,7 @@ asio::awaitable<int> Agent::run(StopToken stop) {
     }
   }
   durable_ = std::make_unique<state::DurableAgent>(std::move(initial), store_.get(), credentials_, clock_);
+  doctor_.state_writable = [this] { return durable_->last_commit_ok(); };
 
   // Transport.
   auto trust = tls::TrustStore::load(tls::TrustStoreOptions::from_environment());
@@ -286,6 +312,7 @@ asio::awaitable<int> Agent::run(StopToken stop) {
 
   const int registered = co_await register_instance();
   if (registered != kExitSuccess) co_return registered;
+  asio::co_spawn(io_, expire_attachments(stop), asio::detached);
 
   // The ACS session, until stopped.
   acs::SessionOptions session_options;
@@ -316,7 +343,14 @@ asio::awaitable<int> Agent::run(StopToken stop) {
       session_options, discovery, factory,
       [&responders](const std::shared_ptr<acs::Client>& client) { responders.register_all(client); }, clock_,
       jitter_, [] { log::warn("the container instance is inactive (deregistered?)", {}); }, metrics_);
+  doctor_.acs_connected_recently = [&session, this] {
+    const auto connected = session.last_connected();
+    const auto disconnected = session.last_disconnected();
+    if (connected && (!disconnected || *connected > *disconnected)) return true;  // connected now
+    return disconnected && clock_.now() - *disconnected < 5min;
+  };
   (void)co_await session.start(stop);
+  doctor_.acs_connected_recently = nullptr;  // the session is going away
   co_return kExitSuccess;
 }
 

@@ -21,6 +21,7 @@ DurableAgent::DurableAgent(AgentState initial, StateStore* store, acs::Credentia
 Result<void> DurableAgent::commit() {
   if (store_ == nullptr) return {};
   auto saved = store_->save(state_);
+  last_commit_ok_ = static_cast<bool>(saved);
   if (!saved) log::error("could not save the agent state", {{"error", saved.error().message}});
   return saved;
 }
@@ -219,6 +220,23 @@ Result<void> DurableAgent::handle_eni_attachment(const acs::EniAttachment& a) {
 
 Result<void> DurableAgent::handle_resource_attachment(const acs::ResourceAttachment& a) {
   return record_attachment(a.attachment_arn, a.attachment_type, a.expires_at);
+}
+
+Result<void> DurableAgent::save(const std::string& task_arn, const execcmd::Container& container) {
+  TaskRecord* t = find_task(task_arn);
+  if (t == nullptr) return invalid("no task " + task_arn + " to save container " + container.name + " in");
+  ContainerRecord* record = nullptr;
+  for (auto& c : t->containers) {
+    if (c.name == container.name) record = &c;
+  }
+  if (record == nullptr) {
+    t->containers.emplace_back();
+    record = &t->containers.back();
+    record->name = container.name;
+  }
+  record->runtime_id = container.runtime_id;
+  record->managed_agents = container.managed_agents;
+  return commit();
 }
 
 Result<void> DurableAgent::expire_attachments() {

@@ -12,6 +12,7 @@
 
 #include "acs/interfaces.h"
 #include "core/clock.h"
+#include "execcmd/manager.h"
 #include "state/agent_state.h"
 
 namespace ecs::state {
@@ -23,7 +24,8 @@ class DurableAgent : public acs::PayloadHandler,
                      public acs::SequenceNumber,
                      public acs::ManifestMessageId,
                      public acs::EniHandler,
-                     public acs::ResourceHandler {
+                     public acs::ResourceHandler,
+                     public execcmd::ManagedAgentStore {
  public:
   // `store` null: state in memory only (ECS_CHECKPOINT off).
   DurableAgent(AgentState initial, StateStore* store, acs::CredentialsStore& credentials, const Clock& clock);
@@ -49,6 +51,12 @@ class DurableAgent : public acs::PayloadHandler,
   // Drops attachments whose expiry has passed (and saves when something was dropped).
   Result<void> expire_attachments();
 
+  // The exec manager's persistence: the container's managed agents (and Docker id) in its task.
+  Result<void> save(const std::string& task_arn, const execcmd::Container& container) override;
+
+  // Whether the last commit reached the disk (the doctor's "state writable").
+  bool last_commit_ok() const { return last_commit_ok_; }
+
  private:
   Result<void> commit();
   TaskRecord* find_task(const std::string& arn);
@@ -59,6 +67,7 @@ class DurableAgent : public acs::PayloadHandler,
   StateStore* store_;
   acs::CredentialsStore& credentials_;
   const Clock& clock_;
+  bool last_commit_ok_ = true;
 };
 
 }  // namespace ecs::state

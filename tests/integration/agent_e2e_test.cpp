@@ -16,6 +16,8 @@
 #include "support/background_process.h"
 #include "support/fake_acs.h"
 #include "support/fake_ecs_api.h"
+#include "support/fake_imds.h"
+#include "support/process.h"
 #include "support/temp_dir.h"
 #include "support/test_ca.h"
 
@@ -211,6 +213,59 @@ TEST_F(AgentE2E, InvalidConfigurationIsATerminalErrorNamingTheVariable) {
   EXPECT_EQ(*code, 5);
   EXPECT_NE(agent.output().find("ECS_LOGLEVEL=\"loud\": expected one of"), std::string::npos)
       << agent.output();
+}
+
+// On EC2: the region and the agent's credentials from the instance metadata (IMDSv2), logs as
+// JSON lines into ECS_LOGFILE, and --healthcheck following the agent's introspection endpoint.
+TEST_F(AgentE2E, RegionAndCredentialsFromImdsJsonLogFileAndHealthcheck) {
+  FakeImds imds(servers_);
+  FakeImds::Behaviour b;
+  b.access_key_id = FakeEcsApi::kAccessKeyId;
+  b.secret_access_key = FakeEcsApi::kSecret;
+  b.token = "imds-token-never-logged";
+  imds.set(b);
+  auto e = env();
+  std::erase_if(e, [](const auto& kv) {
+    return kv.first == "AWS_REGION" || kv.first.starts_with("AWS_ACCESS") ||
+           kv.first.starts_with("AWS_SECRET") || kv.first == "AWS_SESSION_TOKEN" ||
+           kv.first == "AWS_EC2_METADATA_DISABLED";
+  });
+  e.emplace_back("AWS_REGION", "");
+  e.emplace_back("AWS_DEFAULT_REGION", "");
+  e.emplace_back("AWS_ACCESS_KEY_ID", "");
+  e.emplace_back("AWS_SECRET_ACCESS_KEY", "");
+  e.emplace_back("AWS_SESSION_TOKEN", "");
+  e.emplace_back("AWS_EC2_METADATA_DISABLED", "false");
+  e.emplace_back("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.endpoint());
+  e.emplace_back("ECS_LOG_OUTPUT_FORMAT", "json");
+  e.emplace_back("ECS_LOGFILE", dir_.file("agent.json.log"));
+  BackgroundProcess agent({ECS_AGENT_BINARY}, e, dir_.file("agent.out"));
+  ASSERT_TRUE(wait_for([&] { return acs_.connection_count() >= 1; })) << agent.output();
+  for (const auto& c : ecs_api_.calls()) EXPECT_TRUE(c.signature_ok) << c.signature_error;
+  const auto seen = imds.seen();
+  EXPECT_GE(seen.token_puts, 1);
+  EXPECT_NE(std::find(seen.paths.begin(), seen.paths.end(), "/latest/meta-data/placement/region"),
+            seen.paths.end());
+
+  ProcessOptions probe_env;
+  probe_env.env = {{"ECS_INTROSPECTION_ADDR", "127.0.0.1:" + std::to_string(introspection_port_)},
+                   {"ECS_CONFIG_FILE", dir_.file("ecs.config")}};
+  EXPECT_EQ(run_process({ECS_AGENT_BINARY, "--healthcheck"}, probe_env).exit_code, 0);
+
+  agent.signal(SIGTERM);
+  ASSERT_TRUE(agent.wait_for_exit(5s));
+  EXPECT_EQ(run_process({ECS_AGENT_BINARY, "--healthcheck"}, probe_env).exit_code, 1);  // nothing listens now
+
+  std::ifstream log_file(dir_.file("agent.json.log"));
+  std::string line;
+  int lines = 0;
+  while (std::getline(log_file, line)) {
+    ++lines;
+    EXPECT_TRUE(line.starts_with("{") && line.ends_with("}")) << line;
+    EXPECT_EQ(line.find("imds-token-never-logged"), std::string::npos) << line;
+    EXPECT_EQ(line.find(FakeEcsApi::kSecret), std::string::npos) << line;
+  }
+  EXPECT_GT(lines, 3);
 }
 
 // Reliability figure: the control plane's ACS is killed (every connection dropped, nothing

@@ -90,12 +90,14 @@ int main(int argc, char** argv) {
   auto payload = [&](int seq) {
     std::string tasks;
     for (int i = 0; i < 10; ++i) {
-      tasks += std::string(i > 0 ? "," : "") + R"({"arn":"arn:aws:ecs:us-west-2:123456789012:task/default/soak-)" +
-               std::to_string(i) +
-               R"(","family":"soak","version":"1","desiredStatus":"RUNNING","containers":[{"name":"app"}],"roleCredentials":{"credentialsId":"soak-)" +
-               std::to_string(i) + R"(","roleArn":"arn:aws:iam::123456789012:role/r","accessKeyId":"ASIASOAK","secretAccessKey":"secret-)" +
-               std::to_string(seq) + R"(","sessionToken":"token-)" + std::to_string(seq) +
-               R"(","expiration":"2099-01-01T00:00:00Z"}})";
+      tasks +=
+          std::string(i > 0 ? "," : "") + R"({"arn":"arn:aws:ecs:us-west-2:123456789012:task/default/soak-)" +
+          std::to_string(i) +
+          R"(","family":"soak","version":"1","desiredStatus":"RUNNING","containers":[{"name":"app"}],"roleCredentials":{"credentialsId":"soak-)" +
+          std::to_string(i) +
+          R"(","roleArn":"arn:aws:iam::123456789012:role/r","accessKeyId":"ASIASOAK","secretAccessKey":"secret-)" +
+          std::to_string(seq) + R"(","sessionToken":"token-)" + std::to_string(seq) +
+          R"(","expiration":"2099-01-01T00:00:00Z"}})";
     }
     acs.send(R"({"type":"PayloadMessage","message":{"messageId":"soak-)" + std::to_string(seq) +
              R"(","clusterArn":"default","containerInstanceArn":"x","seqNum":)" + std::to_string(seq) +
@@ -112,8 +114,8 @@ int main(int argc, char** argv) {
   while (std::chrono::steady_clock::now() < end && agent.running()) {
     std::this_thread::sleep_for(1s);
     ++seconds;
-    acs.send(R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":"hb-)" + std::to_string(++heartbeats) +
-             "\"}}");
+    acs.send(R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":"hb-)" +
+             std::to_string(++heartbeats) + "\"}}");
     if (seconds % 5 == 0) payload(++payloads);
     max_kib = std::max(max_kib, rss_kib(pid));
   }
@@ -121,10 +123,11 @@ int main(int argc, char** argv) {
   const long end_kib = rss_kib(pid);
   const int heartbeat_acks = count(acs, "HeartbeatAckRequest");
   const int payload_acks = count(acs, "AckRequest");
-  std::printf("soak: %.1f min, %d heartbeats (%d acked), %d payloads of 10 tasks (%d acked)\n", minutes, heartbeats,
-              heartbeat_acks, payloads, payload_acks);
-  std::printf("soak: agent RSS start %.2f MiB, end %.2f MiB, max %.2f MiB (end/start %.3f)\n", start_kib / 1024.0,
-              end_kib / 1024.0, max_kib / 1024.0, start_kib > 0 ? static_cast<double>(end_kib) / start_kib : 0.0);
+  std::printf("soak: %.1f min, %d heartbeats (%d acked), %d payloads of 10 tasks (%d acked)\n", minutes,
+              heartbeats, heartbeat_acks, payloads, payload_acks);
+  std::printf("soak: agent RSS start %.2f MiB, end %.2f MiB, max %.2f MiB (end/start %.3f)\n",
+              start_kib / 1024.0, end_kib / 1024.0, max_kib / 1024.0,
+              start_kib > 0 ? static_cast<double>(end_kib) / start_kib : 0.0);
   agent.signal(SIGTERM);
   const auto code = agent.wait_for_exit(5s);
   std::printf("soak: agent exit %d after SIGTERM\n", code ? *code : -1);

@@ -28,6 +28,9 @@ FakeImds::FakeImds(ServerThread& servers) {
     if (b_.token_status == 200 && token != "token-" + std::to_string(issued_)) {
       co_return server::make_response(req, http::status::unauthorized, "", "text/plain");
     }
+    if (target == "/latest/meta-data/placement/region") {
+      co_return server::make_response(req, http::status::ok, b_.region, "text/plain");
+    }
     const std::string base = "/latest/meta-data/iam/security-credentials/";
     if (target == base) co_return server::make_response(req, http::status::ok, b_.role + "\n", "text/plain");
     if (target == base + b_.role) {

@@ -20,6 +20,7 @@ class FakeImds {
     std::string secret_access_key = "imds-secret-value-never-logged";
     std::string token = "imds-session-token-never-logged";
     std::string expiration = "2099-01-01T00:00:00Z";
+    std::string region = "us-west-2";  // placement/region
   };
   struct Seen {
     int token_puts = 0;

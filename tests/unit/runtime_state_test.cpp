@@ -160,6 +160,33 @@ TEST_F(DurableAgentTest, ManifestComparisonListsRunningTasksNotInTheManifest) {
   EXPECT_EQ(*stale->at(0).taskArn, "arn:task/t2");
 }
 
+// The exec manager's persistence goes into the task's container record.
+TEST_F(DurableAgentTest, ManagedAgentStateIsSavedWithItsContainer) {
+  DurableAgent agent({}, &store, credentials, clock);
+  ASSERT_TRUE(test::run(agent.process(payload(1, {"arn:task/t1"}), ack)));
+  execcmd::Container c;
+  c.name = "app";
+  c.runtime_id = "docker-id-1";
+  execcmd::ManagedAgent a;
+  a.name = "ExecuteCommandAgent";
+  a.state.id = "uuid-1";
+  a.state.status = execcmd::ManagedAgentStatus::running;
+  a.state.metadata =
+      execcmd::AgentMetadata{"42", "exec-1", "/ecs-execute-command-uuid-1/amazon-ssm-agent"}.to_map();
+  c.managed_agents.push_back(a);
+  ASSERT_TRUE(agent.save("arn:task/t1", c));
+  auto loaded = store.load();
+  ASSERT_TRUE(loaded);
+  const auto& record = loaded->tasks.at(0).containers.at(0);
+  EXPECT_EQ(record.runtime_id, "docker-id-1");
+  EXPECT_EQ(record.managed_agents.at(0).state, a.state);
+  EXPECT_FALSE(agent.save("arn:task/unknown", c));
+  // A later payload for the task keeps what the agent learned about the container.
+  ASSERT_TRUE(test::run(agent.process(payload(2, {"arn:task/t1"}), ack)));
+  EXPECT_EQ(agent.state().tasks.at(0).containers.at(0).managed_agents.at(0).state, a.state);
+  EXPECT_EQ(agent.state().tasks.at(0).containers.at(0).runtime_id, "docker-id-1");
+}
+
 // ---- introspection ------------------------------------------------------------------------------
 
 class IntrospectionTest : public ::testing::Test {
