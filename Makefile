@@ -117,10 +117,13 @@ run: build
 # The long reliability runs: the durable-state SIGKILL test (CI runs 40 kills inside
 # `make check`) and the agent's memory over SOAK_MINUTES of heartbeats and payloads.
 SOAK_KILLS ?= 1000
+SOAK_AGENT_KILLS ?= 200
 SOAK_MINUTES ?= 30
 .PHONY: soak
 soak: build
 	ECS_CRASH_ITERATIONS=$(SOAK_KILLS) $(BUILD)/tests/ecs_state_crash_tests
+	ECS_AGENT_CRASH_ITERATIONS=$(SOAK_AGENT_KILLS) $(BUILD)/tests/ecs_agent_e2e_tests \
+	  --gtest_filter='AgentE2E.SigkillWhilePayloadsStreamNeverLosesAnAcknowledgedTask'
 	SOAK_MINUTES=$(SOAK_MINUTES) $(BUILD)/tests/agent_memory_soak $(BUILD)/ecs-agent $(BUILD)/soak
 
 .PHONY: image

@@ -4,10 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
+#include "app/agent.h"
 #include "app/environment_variables.h"
+#include "support/temp_dir.h"
 
 namespace ecs::app {
 namespace {
@@ -207,6 +211,44 @@ TEST_F(ConfigTest, HelpListsEveryVariableRead) {
       [](const std::string&) -> Result<std::optional<std::string>> { return std::optional<std::string>(); });
   for (const auto& name : asked) EXPECT_TRUE(listed.count(name)) << name << " is read but not in --help";
   EXPECT_GE(asked.size(), 18u);
+}
+
+}  // namespace
+}  // namespace ecs::app
+
+namespace ecs::app {
+namespace {
+
+// exec-manager.md §2.3 "Capability": bin, config and certs present, and a version directory with
+// all three binaries; otherwise no ecs.capability.execute-command.
+TEST(HostAttributes, ExecuteCommandCapabilityOnlyWithItsDependencies) {
+  test::TempDir dir;
+  auto has_exec = [&] {
+    for (const auto& [name, value] : host_attributes(dir.path())) {
+      if (name == "ecs.capability.execute-command") return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(has_exec());
+  std::filesystem::create_directories(dir.file("bin/3.3.40.0"));
+  std::filesystem::create_directories(dir.file("config"));
+  std::filesystem::create_directories(dir.file("certs"));
+  std::ofstream(dir.file("certs/tls-ca-bundle.pem")) << "x";
+  for (const char* b : {"amazon-ssm-agent", "ssm-agent-worker"})
+    std::ofstream(dir.file("bin/3.3.40.0/") + b) << "x";
+  EXPECT_FALSE(has_exec());  // a binary is missing
+  std::ofstream(dir.file("bin/3.3.40.0/ssm-session-worker")) << "x";
+  EXPECT_TRUE(has_exec());
+  const auto attributes = host_attributes(dir.path());
+  EXPECT_EQ(attributes.front(), (std::pair<std::string, std::string>{"ecs.os-type", "linux"}));
+  const auto resources = host_resources();
+  ASSERT_EQ(resources.size(), 4u);
+  EXPECT_EQ(resources[0].name, "CPU");
+  EXPECT_GE(resources[0].integer_value, 1024);
+  EXPECT_EQ(resources[1].name, "MEMORY");
+  EXPECT_GT(resources[1].integer_value, 0);
+  EXPECT_EQ(resources[2].string_set_value,
+            (std::vector<std::string>{"22", "2375", "2376", "51678", "51679"}));
 }
 
 }  // namespace
