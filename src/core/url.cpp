@@ -152,4 +152,28 @@ std::string form_encode(std::vector<std::pair<std::string, std::string>> params)
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> form_decode(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view piece = query.substr(0, amp);
+    if (!piece.empty()) {
+      const auto eq = piece.find('=');
+      out.emplace_back(
+          percent_decode(piece.substr(0, eq), true),
+          eq == std::string_view::npos ? std::string() : percent_decode(piece.substr(eq + 1), true));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::optional<std::string> query_value(std::string_view query, std::string_view key) {
+  for (auto& [k, v] : form_decode(query)) {
+    if (k == key) return std::move(v);
+  }
+  return std::nullopt;
+}
+
 }  // namespace ecs

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,5 +42,10 @@ std::string percent_decode(std::string_view text, bool plus_as_space = false);
 
 // Query parameters encoded like Go's url.Values.Encode(): keys sorted, form-escaped, '&'-joined.
 std::string form_encode(std::vector<std::pair<std::string, std::string>> params);
+// The other way (Go's url.ParseQuery): '&'-separated key[=value] pairs, form-decoded, in order;
+// empty pieces are skipped.
+std::vector<std::pair<std::string, std::string>> form_decode(std::string_view query);
+// The first value of `key` in a raw query (Go's url.Values.Get), nullopt when absent.
+std::optional<std::string> query_value(std::string_view query, std::string_view key);
 
 }  // namespace ecs

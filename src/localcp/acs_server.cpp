@@ -88,18 +88,8 @@ std::map<std::string, std::string> parse_query(const std::string& target) {
   std::map<std::string, std::string> q;
   const auto mark = target.find('?');
   if (mark == std::string::npos) return q;
-  const std::string query = target.substr(mark + 1);
-  std::size_t pos = 0;
-  while (pos <= query.size()) {
-    const std::size_t amp = std::min(query.find('&', pos), query.size());
-    const std::string piece = query.substr(pos, amp - pos);
-    const auto eq = piece.find('=');
-    if (!piece.empty()) {
-      q[percent_decode(piece.substr(0, eq), true)] =
-          eq == std::string::npos ? "" : percent_decode(piece.substr(eq + 1), true);
-    }
-    pos = amp + 1;
-  }
+  for (auto& [k, v] : form_decode(std::string_view(target).substr(mark + 1)))
+    q[k] = std::move(v);  // last wins
   return q;
 }
 

@@ -27,18 +27,6 @@ std::string error_body(std::string_view code, std::string_view message, int stat
   return out;
 }
 
-// The value of `id` in a query string ("" when absent), percent-decoded.
-std::string query_id(std::string_view query) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    if (pair.starts_with("id=")) return percent_decode(pair.substr(3), true);  // Go: + is a space
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return "";
-}
-
 }  // namespace
 
 std::string encode_credentials_body(const acs::TaskCredentials& c) {
@@ -84,7 +72,7 @@ Response CredentialsEndpoint::answer(const Request& request, const Peer& peer) {
   std::string id;
   if (path == kV1Path) {
     version = 1;
-    id = query_id(query);
+    id = query_value(query, "id").value_or("");  // form-decoded, as Go's Query().Get
   } else if (path.starts_with(kV2Prefix)) {
     version = 2;
     id = percent_decode(path.substr(kV2Prefix.size()));

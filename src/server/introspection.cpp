@@ -33,21 +33,6 @@ std::string error_json(std::string_view message) {
   return out;
 }
 
-// The query parameter `name` ("" when absent) and whether it was present.
-std::pair<std::string, bool> query_param(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name) {
-      return {eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), true), true};
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {"", false};
-}
-
 }  // namespace
 
 std::string encode_task_response(const state::TaskRecord& task) {
@@ -94,18 +79,20 @@ Response IntrospectionEndpoint::answer(const Request& request) const {
     return reply(http::status::ok, out);
   }
   if (path == "/v1/tasks") {
-    const auto [arn, by_arn] = query_param(query, "taskarn");
-    const auto [docker_id, by_docker] = query_param(query, "dockerid");
-    if (by_arn && by_docker) {
+    const auto arn_param = query_value(query, "taskarn");
+    const auto docker_param = query_value(query, "dockerid");
+    if (arn_param && docker_param) {
       return reply(http::status::bad_request, error_json("taskarn and dockerid cannot be used together"));
     }
-    if (by_arn) {
+    if (arn_param) {
+      const std::string& arn = *arn_param;
       for (const auto& t : s.tasks) {
         if (t.arn == arn) return reply(http::status::ok, encode_task_response(t));
       }
       return reply(http::status::not_found, error_json("no task with ARN " + arn));
     }
-    if (by_docker) {
+    if (docker_param) {
+      const std::string& docker_id = *docker_param;
       for (const auto& t : s.tasks) {
         for (const auto& c : t.containers) {
           if (c.runtime_id.empty() || docker_id.empty()) continue;

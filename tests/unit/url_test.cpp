@@ -63,3 +63,20 @@ TEST(Digest, KnownVectors) {
 
 }  // namespace
 }  // namespace ecs
+
+namespace ecs {
+namespace {
+
+// Go's url.ParseQuery / Values.Get: form-decoded, in order, first value wins for Get.
+TEST(FormDecode, PairsInOrderAndFirstValue) {
+  const std::vector<std::pair<std::string, std::string>> expected{
+      {"id", "a b"}, {"x", ""}, {"id", "second"}, {"k/v", "1+1=2"}};
+  EXPECT_EQ(form_decode("id=a+b&x&&id=second&k%2Fv=1%2B1%3D2"), expected);
+  EXPECT_EQ(query_value("x=1&id=a%20b&id=c", "id"), std::optional<std::string>("a b"));
+  EXPECT_EQ(query_value("x=1", "id"), std::nullopt);
+  EXPECT_EQ(query_value("id=", "id"), std::optional<std::string>(""));
+  EXPECT_TRUE(form_decode("").empty());
+}
+
+}  // namespace
+}  // namespace ecs
