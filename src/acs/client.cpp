@@ -111,21 +111,23 @@ asio::awaitable<Error> WebsocketClient::serve(StopToken stop) {
 
 asio::awaitable<void> WebsocketClient::on_frame(std::string_view frame, bool text) {
   if (!text) log::error("ACS sent a non-text data message; decoding it anyway");
-  auto decoded = decoder_.decode(frame);
+  // Frames are handled one at a time (the next is read once this handler returns), so each is
+  // decoded into the same message, reusing what the previous one allocated.
+  auto decoded = decoder_.decode_into(frame, message_);
   if (!decoded) {
     // Undecodable or unknown: dropped, not activity, the connection stays.
     log::warn("dropping an ACS message that cannot be decoded", {{"error", decoded.error().message}});
     co_return;
   }
   if (any_) any_();
-  const std::string_view type = type_name(*decoded);
+  const std::string_view type = type_name(message_);
   auto it = handlers_.find(type);
   if (it == handlers_.end()) {
     log::info("No handler for message type", {{"type", std::string(type)}});
     co_return;
   }
   Handler handler = it->second;  // a handler may re-register itself meanwhile
-  co_await handler(*decoded);
+  co_await handler(message_);
 }
 
 asio::awaitable<Result<void>> WebsocketClient::send(const Message& message) {

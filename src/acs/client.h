@@ -98,6 +98,7 @@ class WebsocketClient : public Client, public std::enable_shared_from_this<Webso
   Metrics& metrics_;
   std::unique_ptr<wsclient::Client> connection_;
   Decoder decoder_;
+  Message message_;  // the frame being handled, decoded in place over the previous one
   std::map<std::string, Handler, std::less<>> handlers_;
   std::function<void()> any_;
 };

@@ -66,6 +66,9 @@ struct Ctx {
   };
   std::vector<Part> trail;
   const char* expected = nullptr;
+  std::vector<StringMapNode>* spare_nodes;  // the decoder's, for map nodes being reused
+
+  explicit Ctx(std::vector<StringMapNode>& nodes) : spare_nodes(&nodes) {}
 
   bool fail(const char* what) {
     if (expected == nullptr) expected = what;
@@ -102,11 +105,28 @@ struct is_vector<std::vector<T>> : std::true_type {};
 template <class S>
 bool decode_shape(element e, S& out, Ctx& ctx);
 
+// Decoding is in place: each function writes into a value that may still hold what an earlier
+// message left there, reuses its storage (string capacity, vector elements, map nodes) and leaves
+// exactly what decoding into a fresh value would. In the steady state of a connection (the same
+// types with similar contents, frame after frame) a frame is decoded without allocating.
+
 // Scalars and containers, decoded into a present value (callers handle null = absent).
+// Overwrites `out` with `v`. When `v` is no longer than what `out` holds (the usual case for a
+// field decoded in place: the same kind of value again) the bytes are copied inline, without
+// std::string's general replace.
+void assign(std::string& out, std::string_view v) {
+  if (v.size() <= out.size()) {
+    if (!v.empty()) std::memcpy(out.data(), v.data(), v.size());
+    out.erase(v.size());
+  } else {
+    out.assign(v.data(), v.size());
+  }
+}
+
 bool decode_value(element e, std::string& out, Ctx& ctx) {
   std::string_view v;
   if (e.get_string().get(v) != simdjson::SUCCESS) return ctx.fail("a string");
-  out.assign(v.data(), v.size());
+  assign(out, v);
   return true;
 }
 
@@ -132,12 +152,32 @@ bool decode_value(element e, double& out, Ctx& ctx) {
 bool decode_value(element e, std::map<std::string, std::string>& out, Ctx& ctx) {
   simdjson::dom::object obj;
   if (e.get_object().get(obj) != simdjson::SUCCESS) return ctx.fail("an object");
+  // The old entries' nodes are taken out and refilled with the new keys and values.
+  std::vector<StringMapNode>& spare = *ctx.spare_nodes;
+  spare.clear();
+  while (!out.empty()) spare.push_back(out.extract(out.begin()));
   for (auto field : obj) {
     if (field.value.is_null()) continue;
-    std::string value;
-    if (!decode_value(field.value, value, ctx)) return ctx.at(field.key);
-    out.insert_or_assign(std::string(field.key), std::move(value));
+    std::string_view value;
+    if (field.value.get_string().get(value) != simdjson::SUCCESS) {
+      ctx.fail("a string");
+      return ctx.at(field.key);
+    }
+    if (spare.empty()) {
+      out.insert_or_assign(std::string(field.key), std::string(value));
+      continue;
+    }
+    StringMapNode node = std::move(spare.back());
+    spare.pop_back();
+    assign(node.key(), field.key);
+    assign(node.mapped(), value);
+    auto inserted = out.insert(std::move(node));
+    if (!inserted.inserted) {  // a repeated key: the last value wins
+      assign(inserted.position->second, value);
+      spare.push_back(std::move(inserted.node));
+    }
   }
+  spare.clear();
   return true;
 }
 
@@ -148,8 +188,10 @@ bool decode_value(element e, std::vector<T>& out, Ctx& ctx) {
   out.reserve(arr.size());
   std::size_t i = 0;
   for (element item : arr) {
-    T& value = out.emplace_back();
-    if (!item.is_null()) {  // a null element stays a default (all-absent) value
+    T& value = i < out.size() ? out[i] : out.emplace_back();
+    if (item.is_null()) {
+      value = T{};  // a null element is a default (all-absent) value
+    } else {
       bool ok;
       if constexpr (requires { T::members(); }) {
         ok = decode_shape(item, value, ctx);
@@ -160,13 +202,15 @@ bool decode_value(element e, std::vector<T>& out, Ctx& ctx) {
     }
     ++i;
   }
+  out.erase(out.begin() + static_cast<std::ptrdiff_t>(i), out.end());
   return true;
 }
 
+// A member with a non-null value. A repeated key replaces the earlier value: decoding in place
+// leaves only the new one.
 template <class T>
-bool decode_member(element e, std::optional<T>& out, Ctx& ctx) {
-  if (e.is_null()) return true;  // null is absent (and leaves an earlier value, as Go does)
-  T& value = out.emplace();      // a repeated key replaces the earlier value
+bool decode_present(element e, std::optional<T>& out, Ctx& ctx) {
+  T& value = out ? *out : out.emplace();
   if constexpr (requires { T::members(); }) {
     return decode_shape(e, value, ctx);
   } else {
@@ -177,15 +221,21 @@ bool decode_member(element e, std::optional<T>& out, Ctx& ctx) {
 // Per shape, a table of (wire name, decoder of that member), built at compile time from the
 // shape's reflection.
 template <class S>
+inline constexpr auto kMembers = S::members();
+
+template <class S>
 struct MemberEntry {
   std::string_view name;
-  bool (*decode)(element, S&, Ctx&);
+  bool (*decode)(element, S&, Ctx&, std::uint64_t& set);
 };
 
+// Decodes the I-th member and marks it set, unless the value is null: null is absent (and leaves
+// an earlier value of the same object, as Go does).
 template <class S, std::size_t I>
-bool decode_member_at(element e, S& s, Ctx& ctx) {
-  constexpr auto member = std::get<I>(S::members());
-  return decode_member(e, s.*(member.pointer), ctx);
+bool decode_member_at(element e, S& s, Ctx& ctx, std::uint64_t& set) {
+  if (e.is_null()) return true;
+  set |= std::uint64_t{1} << I;
+  return decode_present(e, s.*(std::get<I>(kMembers<S>).pointer), ctx);
 }
 
 template <class S, std::size_t... I>
@@ -198,12 +248,21 @@ template <class S>
 inline constexpr auto kMemberTable =
     make_member_table<S>(std::make_index_sequence<std::tuple_size_v<decltype(S::members())>>());
 
-// The same members grouped by name length, so a key is compared only with names of its length.
+// A name's first and last byte: with the length, enough to tell almost every pair of members
+// apart without reading the names themselves.
+constexpr std::uint16_t tag_of(std::string_view name) {
+  return static_cast<std::uint16_t>(static_cast<unsigned char>(name.front()) |
+                                    static_cast<unsigned char>(name.back()) << 8);
+}
+
+// The same members grouped by name length, so a key is compared only with names of its length,
+// and within a length by tag.
 template <class S>
 struct MemberIndex {
   static constexpr std::size_t kMaxLen = 64;
   static constexpr std::size_t n = kMemberTable<S>.size();
   std::array<std::uint8_t, n> order{};            // member indexes sorted by name length
+  std::array<std::uint16_t, n> tag{};             // tag_of() each name, in that order
   std::array<std::uint8_t, kMaxLen + 2> start{};  // order[start[len] .. start[len + 1]) have length len
 };
 
@@ -214,7 +273,10 @@ constexpr MemberIndex<S> make_member_index() {
   for (std::size_t len = 0; len <= MemberIndex<S>::kMaxLen; ++len) {
     index.start[len] = static_cast<std::uint8_t>(pos);
     for (std::size_t i = 0; i < MemberIndex<S>::n; ++i) {
-      if (kMemberTable<S>[i].name.size() == len) index.order[pos++] = static_cast<std::uint8_t>(i);
+      if (kMemberTable<S>[i].name.size() == len) {
+        index.tag[pos] = tag_of(kMemberTable<S>[i].name);
+        index.order[pos++] = static_cast<std::uint8_t>(i);
+      }
     }
   }
   index.start[MemberIndex<S>::kMaxLen + 1] = static_cast<std::uint8_t>(pos);
@@ -224,16 +286,32 @@ constexpr MemberIndex<S> make_member_index() {
 template <class S>
 inline constexpr MemberIndex<S> kMemberIndex = make_member_index<S>();
 
+// Equal bytes, compared inline eight at a time (member names are short; a call to memcmp per key
+// was a tenth of a large payload's decode).
+inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+  for (; n >= 8; a += 8, b += 8, n -= 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; ++a, ++b, --n) {
+    if (*a != *b) return false;
+  }
+  return true;
+}
+
 template <class S>
 const MemberEntry<S>* find_member(std::string_view key) {
   constexpr auto& table = kMemberTable<S>;
   constexpr auto& index = kMemberIndex<S>;
   static_assert(index.start[MemberIndex<S>::kMaxLen + 1] == table.size(), "a member name is too long");
-  if (key.size() <= MemberIndex<S>::kMaxLen) {  // exact name first...
+  if (!key.empty() && key.size() <= MemberIndex<S>::kMaxLen) {  // exact name first...
+    const std::uint16_t tag = tag_of(key);
     for (std::size_t p = index.start[key.size()]; p < index.start[key.size() + 1]; ++p) {
+      if (index.tag[p] != tag) continue;
       const auto& entry = table[index.order[p]];
-      if (entry.name[0] == key[0] && std::memcmp(entry.name.data(), key.data(), key.size()) == 0)
-        return &entry;
+      if (same_bytes(entry.name.data(), key.data(), key.size())) return &entry;
     }
   }
   for (const auto& entry : table) {  // ...then Go's case-insensitive match, first member in order
@@ -242,15 +320,25 @@ const MemberEntry<S>* find_member(std::string_view key) {
   return nullptr;
 }
 
+// Members an object did not set (absent or null) are reset: what an earlier message left in
+// them does not survive.
+template <class S, std::size_t... I>
+void reset_unset(S& out, std::uint64_t set, std::index_sequence<I...>) {
+  ((((set >> I) & 1U) != 0 ? void() : (out.*(std::get<I>(kMembers<S>).pointer)).reset()), ...);
+}
+
 template <class S>
 bool decode_shape(element e, S& out, Ctx& ctx) {
+  static_assert(kMemberTable<S>.size() <= 64, "the set-member mask holds 64 members");
   simdjson::dom::object obj;
   if (e.get_object().get(obj) != simdjson::SUCCESS) return ctx.fail("an object");
+  std::uint64_t set = 0;
   for (auto field : obj) {
     const MemberEntry<S>* entry = find_member<S>(field.key);
     if (entry == nullptr) continue;  // unknown keys are ignored
-    if (!entry->decode(field.value, out, ctx)) return ctx.at(entry->name);
+    if (!entry->decode(field.value, out, ctx, set)) return ctx.at(entry->name);
   }
+  reset_unset(out, set, std::make_index_sequence<kMemberTable<S>.size()>());
   return true;
 }
 
@@ -335,21 +423,25 @@ std::vector<MemberInfo> describe() {
   return out;
 }
 
-// Decodes `message` as the I-th alternative, in place in the result.
+// Decodes `message` as the I-th alternative into `out`, in place when `out` already holds one.
 template <std::size_t I>
-Result<Message> decode_alternative(std::string_view type, element message, Ctx& ctx) {
+Result<void> decode_alternative(std::string_view type, element message, Ctx& ctx, Message& out) {
   using T = std::variant_alternative_t<I, Message>;
-  Result<Message> result{Message(std::in_place_index<I>)};
-  if (!message.is_null() && !decode_shape(message, std::get<I>(*result), ctx)) {
+  if (out.index() != I) out.template emplace<I>();
+  T& m = std::get<I>(out);
+  if (message.is_null()) {
+    m = T{};  // "message": null is an all-absent shape
+    return {};
+  }
+  if (!decode_shape(message, m, ctx)) {
     return make_error(DecodeErrc::bad_member, std::string(type) + ": " + ctx.error());
   }
-  static_assert(std::is_same_v<std::decay_t<decltype(std::get<I>(*result))>, T>);
-  return result;
+  return {};
 }
 
 struct TypeEntry {
   std::string_view name;
-  Result<Message> (*decode)(std::string_view, element, Ctx&);
+  Result<void> (*decode)(std::string_view, element, Ctx&, Message&);
 };
 
 template <std::size_t... I>
@@ -365,15 +457,6 @@ const TypeEntry* find_type(std::string_view type) {
     if (entry.name == type) return &entry;
   }
   return nullptr;
-}
-
-Result<Message> decode_as(std::string_view type, element message, Ctx& ctx) {
-  const TypeEntry* entry = find_type(type);
-  if (entry == nullptr) {
-    return make_error(DecodeErrc::unrecognized_type,
-                      "Could not recognize given argument as a valid type: " + std::string(type));
-  }
-  return entry->decode(type, message, ctx);
 }
 
 constexpr std::string_view kExceptions[] = {"ServerException",         "BadRequestException",
@@ -417,6 +500,12 @@ std::optional<std::string> exception_text(const Message& message) {
 }
 
 Result<Message> Decoder::decode(std::string_view frame) {
+  Message message;
+  if (auto decoded = decode_into(frame, message); !decoded) return decoded.error();
+  return message;
+}
+
+Result<void> Decoder::decode_into(std::string_view frame, Message& out) {
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded copy, kept for the
   // next frame instead of a new allocation per frame.
   padded_.resize(frame.size() + simdjson::SIMDJSON_PADDING);
@@ -447,22 +536,21 @@ Result<Message> Decoder::decode(std::string_view frame) {
   const std::optional<element> type_el = type_exact ? type_exact : type_folded;
   const std::optional<element> message_el = message_exact ? message_exact : message_folded;
   std::string_view type;
+  Ctx ctx(spare_nodes_);
   if (!type_el || type_el->get_string().get(type) != simdjson::SUCCESS || type.empty()) {
     // The connection-error form: exactly one key, a string value, one of the six exceptions.
     if (obj.size() == 1) {
       auto only = *obj.begin();
       std::string_view text;
       if (is_exception_type(only.key) && only.value.get_string().get(text) == simdjson::SUCCESS) {
-        Ctx ctx;
-        auto e = decode_as(only.key, doc, ctx);  // decoded below with the text as "message"
-        if (e) {
-          Message m = std::move(*e);
+        // Decoded as that exception (the one key is no member of it), with the text as "message".
+        if (find_type(only.key)->decode(only.key, doc, ctx, out)) {
           std::visit(
               [&](auto& x) {
                 if constexpr (requires { x.message; }) x.message = std::string(text);
               },
-              m);
-          return m;
+              out);
+          return {};
         }
       }
     }
@@ -477,8 +565,7 @@ Result<Message> Decoder::decode(std::string_view frame) {
   if (!message_el) {
     return make_error(DecodeErrc::missing_message, std::string(type) + ": the frame has no \"message\"");
   }
-  Ctx ctx;
-  return entry->decode(type, *message_el, ctx);
+  return entry->decode(type, *message_el, ctx, out);
 }
 
 std::string encode(const Message& message) {

@@ -46,13 +46,22 @@ bool is_exception_type(std::string_view type);
 // The exception's text if `message` is one of the six exceptions.
 std::optional<std::string> exception_text(const Message& message);
 
+// The node type of StringMap's map, kept by the decoder to refill maps in place.
+using StringMapNode = std::map<std::string, std::string>::node_type;
+
 class Decoder {
  public:
+  // Into a fresh message.
   Result<Message> decode(std::string_view frame);
+  // Into `out`, reusing the storage of what it holds (string capacity, vector elements, map
+  // nodes) and leaving exactly what decode() would return: decoding frame after frame into the
+  // same message allocates nothing in the steady state. On error `out` is some valid message.
+  Result<void> decode_into(std::string_view frame, Message& out);
 
  private:
   simdjson::dom::parser parser_;
   std::string padded_;  // the frame plus simdjson's padding, reused across frames
+  std::vector<StringMapNode> spare_nodes_;
 };
 
 // {"type":"<Shape>","message":{...}} with only present members, in declaration order.

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,10 +29,17 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
-      if (r.run_type == Run::RT_Iteration && !r.error_occurred) {
-        times_[r.run_name.function_name] = r.GetAdjustedRealTime();
-        units_[r.run_name.function_name] = benchmark::GetTimeUnitString(r.time_unit);
+      if (r.error_occurred) continue;
+      const std::string& name = r.run_name.function_name;
+      // With repetitions, the median of them (robust against a noisy neighbour on a shared
+      // host); otherwise the one run.
+      if (r.run_type == Run::RT_Aggregate && r.aggregate_name == "median") {
+        median_.insert(name);
+      } else if (r.run_type != Run::RT_Iteration || median_.count(name)) {
+        continue;
       }
+      times_[name] = r.GetAdjustedRealTime();
+      units_[name] = benchmark::GetTimeUnitString(r.time_unit);
     }
   }
   void Finalize() override {
@@ -47,9 +55,17 @@ class RatioReporter : public benchmark::ConsoleReporter {
  private:
   std::map<std::string, double> times_;
   std::map<std::string, std::string> units_;
+  std::set<std::string> median_;
 };
 
-inline int run_main(int argc, char** argv) {
+// `defaults` are flags put before the command line's, which can override them.
+inline int run_main(int argc, char** argv, std::vector<std::string> defaults = {}) {
+  std::vector<char*> args(argv, argv + argc);
+  const std::size_t at = argc > 0 ? 1 : 0;  // after the program name
+  args.insert(args.begin() + static_cast<std::ptrdiff_t>(at), defaults.size(), nullptr);
+  for (std::size_t i = 0; i < defaults.size(); ++i) args[at + i] = defaults[i].data();
+  argc = static_cast<int>(args.size());
+  argv = args.data();
   benchmark::Initialize(&argc, argv);
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

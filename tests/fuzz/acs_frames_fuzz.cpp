@@ -54,7 +54,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static Decoder decoder;
   const std::string_view frame(reinterpret_cast<const char*>(data), size);
   auto decoded = decoder.decode(frame);
-  if (!decoded) return 0;
+
+  // Decoding in place over whatever the previous input left gives the same result.
+  static Decoder in_place_decoder;
+  static Message reused;
+  auto in_place = in_place_decoder.decode_into(frame, reused);
+  if (in_place.ok() != decoded.ok()) std::abort();
+  if (!decoded) {
+    if (in_place.error().message != decoded.error().message) std::abort();
+    return 0;
+  }
+  if (!(reused == *decoded)) std::abort();
 
   Decoder again;
   auto round_trip = again.decode(encode(*decoded));

@@ -208,6 +208,87 @@ TEST_F(DecodeTest, SingleKeyExceptionForm) {
   EXPECT_EQ(decode_error(R"({"InvalidClusterException":"a","other":"b"})").code, DecodeErrc::undecodable);
 }
 
+// Decoding into the message the previous frame left (what the ACS client does) gives exactly
+// what decoding into a fresh message gives, whatever was there before.
+TEST(AcsDecodeInto, EqualsAFreshDecodeFrameAfterFrame) {
+  const std::vector<std::string> frames = {
+      // two tasks, every kind of member
+      R"({"type":"PayloadMessage","message":{"messageId":"m1","seqNum":1,"tasks":[
+          {"arn":"t1","family":"web","cpu":1.5,"containers":[
+             {"name":"a","image":"registry.example.com/team/app:v1.2.3","command":["run","--port","8080"],
+              "environment":{"STAGE":"prod","REGION":"us-west-2","LONG_VALUE_NAME_X":"a value longer than fifteen"},
+              "portMappings":[{"containerPort":80,"hostPort":0,"protocol":"tcp"},{"containerPort":443}],
+              "essential":true,"memory":256}],
+           "roleCredentials":{"credentialsId":"c1","roleArn":"arn:aws:iam::1:role/r","expiration":"2030-01-01T00:00:00Z"}},
+          {"arn":"t2","containers":[{"name":"b"},{"name":"c","links":["x","y"]}]}]}})",
+      // one task: the second is gone; members absent, null, null elements, emptier values
+      R"({"type":"PayloadMessage","message":{"messageId":"m2","tasks":[
+          {"arn":"t3","family":null,"containers":[
+             {"name":"a","command":["x"],"environment":{"REGION":"eu-west-1","NEW":"1"},
+              "portMappings":[null,{"hostPort":8080}],"essential":null}],
+           "roleCredentials":null}]}})",
+      // repeated keys (the last wins, an object replaces the earlier one), case-insensitive keys
+      R"({"type":"PayloadMessage","message":{"messageId":"m3","MessageID":"ignored","tasks":[
+          {"arn":"t4","containers":[{"name":"a","environment":{"K":"1","K":"2"},"environment":{"J":"3"}}],
+           "roleCredentials":{"credentialsId":"c2","roleArn":"r"},"roleCredentials":{"credentialsId":"c3"}},
+          {"ARN":"t5","Containers":[{"NAME":"d"}]}]}})",
+      R"({"type":"PayloadMessage","message":{"tasks":[]}})",
+      R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":"hb"}})",
+      R"({"type":"PayloadMessage","message":{"messageId":"m4","tasks":[{"arn":"t6","containers":[{"name":"e"}]}]}})",
+      R"({"InactiveInstanceException":"Container instance is inactive"})",
+      R"({"type":"PayloadMessage","message":null})",
+      R"({"type":"AttachTaskNetworkInterfacesMessage","message":{"messageId":"1","elasticNetworkInterfaces":[
+          {"ec2Id":"eni-1","interfaceVethProperties":{"peerInterface":"v"},"ipv4Addresses":[{"primary":true,"privateAddress":"10.0.0.2"}]}]}})",
+      R"({"type":"AttachTaskNetworkInterfacesMessage","message":{"messageId":"2","elasticNetworkInterfaces":[
+          {"ec2Id":"eni-2","interfaceVlanProperties":{"vlanId":"7"},"ipv6Addresses":[{"address":"::1"}]}]}})",
+  };
+  Decoder fresh_decoder, decoder;
+  Message reused;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    auto fresh = fresh_decoder.decode(frames[i]);
+    ASSERT_TRUE(fresh) << i << ": " << fresh.error().message;
+    auto into = decoder.decode_into(frames[i], reused);
+    ASSERT_TRUE(into) << i << ": " << into.error().message;
+    EXPECT_EQ(reused, *fresh) << "frame " << i << ": " << encode(reused) << "\n vs " << encode(*fresh);
+  }
+}
+
+TEST(AcsDecodeInto, AFailedDecodeLeavesAMessageTheNextFrameFullyReplaces) {
+  Decoder decoder;
+  Message reused;
+  const std::string good =
+      R"({"type":"PayloadMessage","message":{"messageId":"m1","tasks":[{"arn":"t1","containers":[{"name":"a","cpu":1}]}]}})";
+  ASSERT_TRUE(decoder.decode_into(good, reused));
+  auto bad = decoder.decode_into(
+      R"({"type":"PayloadMessage","message":{"messageId":"m2","tasks":[{"arn":"t2","containers":[{"name":"b","cpu":"x"}]}]}})",
+      reused);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "PayloadMessage: tasks[0].containers[0].cpu: expected an integer");
+  const std::string other = R"({"type":"PayloadMessage","message":{"tasks":[{"containers":[{}]}]}})";
+  ASSERT_TRUE(decoder.decode_into(other, reused));
+  EXPECT_EQ(reused, *Decoder().decode(other));
+}
+
+TEST(AcsDecodeInto, ReusesTheStorageOfTheSameKindOfMessage) {
+  Decoder decoder;
+  Message reused;
+  const auto frame = [](std::string_view image) {
+    return std::string(R"({"type":"PayloadMessage","message":{"tasks":[{"containers":[{"image":")") +
+           std::string(image) + R"(","environment":{"KEY":"a value longer than fifteen bytes"}}]}]}})";
+  };
+  ASSERT_TRUE(decoder.decode_into(frame("registry.example.com/app:v1"), reused));
+  const auto& first = std::get<PayloadMessage>(reused).tasks->at(0);
+  const Task* task = &first;
+  const char* image = first.containers->at(0).image->data();
+  const char* env_value = first.containers->at(0).environment->at("KEY").data();
+  ASSERT_TRUE(decoder.decode_into(frame("registry.example.com/app:v2"), reused));
+  const auto& second = std::get<PayloadMessage>(reused).tasks->at(0);
+  EXPECT_EQ(&second, task);                                  // the same vector storage
+  EXPECT_EQ(second.containers->at(0).image->data(), image);  // the same string buffer
+  EXPECT_EQ(*second.containers->at(0).image, "registry.example.com/app:v2");
+  EXPECT_EQ(second.containers->at(0).environment->at("KEY").data(), env_value);  // the same map node
+}
+
 TEST(AcsEncode, AgentMessagesAsInAppendixB) {
   HeartbeatAckRequest hb;
   hb.messageId = "hb-1";
