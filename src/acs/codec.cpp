@@ -511,8 +511,12 @@ Result<void> Decoder::decode_into(std::string_view frame, Message& out) {
   padded_.resize(frame.size() + simdjson::SIMDJSON_PADDING);
   std::memcpy(padded_.data(), frame.data(), frame.size());
   std::memset(padded_.data() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
+  return decode_padded_into(std::string_view(padded_.data(), frame.size()), out);
+}
+
+Result<void> Decoder::decode_padded_into(std::string_view frame, Message& out) {
   element doc;
-  if (parser_.parse(padded_.data(), frame.size(), false).get(doc) != simdjson::SUCCESS) {
+  if (parser_.parse(frame.data(), frame.size(), false).get(doc) != simdjson::SUCCESS) {
     return make_error(DecodeErrc::undecodable,
                       "Could not decode message into any expected format: " + excerpt(frame));
   }

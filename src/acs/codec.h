@@ -57,6 +57,9 @@ class Decoder {
   // nodes) and leaving exactly what decode() would return: decoding frame after frame into the
   // same message allocates nothing in the steady state. On error `out` is some valid message.
   Result<void> decode_into(std::string_view frame, Message& out);
+  // The same for a frame followed in memory by at least simdjson::SIMDJSON_PADDING readable bytes
+  // (their contents do not matter): parsed where it is, without a copy.
+  Result<void> decode_padded_into(std::string_view frame, Message& out);
 
  private:
   simdjson::dom::parser parser_;

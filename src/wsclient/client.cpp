@@ -1,5 +1,7 @@
 #include "wsclient/client.h"
 
+#include <cstring>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -183,6 +185,8 @@ asio::awaitable<Error> Client::serve(FrameHandler on_frame, StopToken stop) {
       break;
     }
     const bool text = socket_->got_text();
+    const auto padding = buffer.prepare(kFramePadding);  // may move the frame: data() after it
+    std::memset(padding.data(), 0, padding.size());
     const auto data = buffer.cdata();
     co_await on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()), text);
     buffer.consume(buffer.size());

@@ -49,7 +49,10 @@ bool is_permissible_close_code(int code);  // 1000, 1001, 1006, 1011
 
 class Client {
  public:
+  // Each frame is followed, in the same buffer, by kFramePadding readable zero bytes, so a
+  // parser that reads past the end (simdjson) can parse it where it is, without a copy.
   using FrameHandler = std::function<asio::awaitable<void>(std::string_view frame, bool text)>;
+  static constexpr std::size_t kFramePadding = 64;
 
   Client(std::unique_ptr<WebSocket> socket, ClientOptions options, Jitter& jitter);
   ~Client();

@@ -2,6 +2,8 @@
 // (acs-protocol.md §3, §6.7–§6.9; reference tests §7.3 wsclient and §7.4 acs/client).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "acs/client.h"
 #include "aws/sigv4.h"
 #include "support/fake_acs.h"
@@ -123,6 +125,32 @@ TEST_F(AcsClientTest, OtherCloseCodesAreErrorsWithTheReferenceText) {  // TestHa
     acs_.close(4000, "InactiveInstanceException: deregistered");
   });
   EXPECT_TRUE(is_inactive_instance(inactive)) << inactive.message;
+}
+
+// The websocket client hands each frame over followed by kFramePadding zero bytes in its read
+// buffer, which is what lets the ACS client parse frames where they are (decode_padded_into).
+TEST_F(AcsClientTest, FramesAreHandedOverFollowedByZeroPadding) {
+  const std::string small = R"({"type":"HeartbeatMessage","message":{"healthy":true,"messageId":"1"}})";
+  const std::string large =
+      R"({"type":"HeartbeatMessage","message":{"messageId":")" + std::string(100000, 'x') + "\"}}";
+  acs_.on_connect_send({large, small, large, small});
+  wsclient::Dialer dialer(dial_);
+  std::vector<std::size_t> sizes;
+  const Error e = test::run(io_, [&]() -> asio::awaitable<Error> {
+    auto dialed = co_await dialer.dial(*parse_url(acs_.endpoint() + "/ws?seqNum=1"));
+    if (!dialed) co_return dialed.error();
+    wsclient::Client client(std::move(dialed->socket), {}, jitter_);
+    wsclient::Client::FrameHandler handler = [&](std::string_view frame, bool) -> asio::awaitable<void> {
+      const char* end = frame.data() + frame.size();
+      EXPECT_TRUE(std::all_of(end, end + wsclient::Client::kFramePadding, [](char c) { return c == 0; }));
+      sizes.push_back(frame.size());
+      if (sizes.size() == 4) acs_.close(1000);
+      co_return;
+    };
+    co_return co_await client.serve(handler);
+  }());
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{large.size(), small.size(), large.size(), small.size()}))
+      << e.message;
 }
 
 TEST_F(AcsClientTest, ConcurrentWritesAllArriveIntact) {  // TestConcurrentWritesDontPanic
