@@ -46,9 +46,15 @@ std::string random_suffix() {
   return std::to_string(engine() % 1000000000);
 }
 
+// The file's text; empty when it cannot be read. A /proc file of a process that is exiting fails
+// mid-read (ESRCH), which libstdc++'s filebuf reports by throwing.
 std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  try {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  } catch (const std::exception&) {
+    return {};
+  }
 }
 
 // The number of agent starts the fake agent recorded in `path`. A started process writes its line
@@ -183,8 +189,15 @@ class ExecOnDockerd : public ::testing::Test {
   // The process runs the agent binary inside the container's PID namespace (host /proc).
   void expect_agent_process_in_container(const std::string& pid, const std::string& container_id,
                                          const std::string& uuid) {
-    const std::string cmdline = read_text("/proc/" + pid + "/cmdline");
-    EXPECT_EQ(cmdline, "/ecs-execute-command-" + uuid + "/amazon-ssm-agent" + std::string(1, '\0'));
+    // Docker reports an exec started once runc has created the process, which may still be
+    // on its way into the agent's binary (its cmdline briefly empty or runc's): wait, bounded.
+    const std::string expected = "/ecs-execute-command-" + uuid + "/amazon-ssm-agent" + std::string(1, '\0');
+    std::string cmdline = read_text("/proc/" + pid + "/cmdline");
+    for (int i = 0; i < 100 && cmdline != expected; ++i) {
+      std::this_thread::sleep_for(50ms);
+      cmdline = read_text("/proc/" + pid + "/cmdline");
+    }
+    EXPECT_EQ(cmdline, expected);
     auto inspected = await(io_, client_->inspect_container(container_id));
     ASSERT_TRUE(inspected);
     std::error_code ec;
@@ -299,6 +312,9 @@ TEST_F(ExecOnDockerd, KilledAgentIsRestarted) {
   ASSERT_FALSE(id.empty());
   ASSERT_TRUE(start_agent(c));
   const AgentMetadata before = metadata(*c);
+  // Killed once it runs: a SIGKILL right after Docker created the process can land before the
+  // agent executed anything (then the first start is never recorded).
+  ASSERT_EQ(starts_recorded(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts", 1), 1u);
   ASSERT_EQ(::kill(std::stoi(before.pid), SIGKILL), 0);
   ASSERT_TRUE(wait_exec_exited(before.docker_exec_id));
 
@@ -450,6 +466,9 @@ TEST_F(ExecOnDockerd, MonitorRestartsAKilledAgentAndCleanupRemovesTheLogs) {
   ASSERT_FALSE(id.empty());
   ASSERT_TRUE(start_agent(c));
   const AgentMetadata before = metadata(*c);
+  // Killed once it runs: a SIGKILL right after Docker created the process can land before the
+  // agent executed anything (then the first start is never recorded).
+  ASSERT_EQ(starts_recorded(tree_.log_dir(kTaskId, "app") + "/fake-ssm-agent.starts", 1), 1u);
   ASSERT_EQ(::kill(std::stoi(before.pid), SIGKILL), 0);
   ASSERT_TRUE(wait_exec_exited(before.docker_exec_id));
 
