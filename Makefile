@@ -1,5 +1,5 @@
 # The two commands a newcomer needs on a fresh Debian 12 machine:
-#   make run    set everything up, build, and run the main job
+#   make run    set everything up, build, and run the agent against a local control plane
 #   make test   set everything up and pass every test (the real-dockerd ones included)
 # Everything else is listed by `make help`.
 
@@ -30,7 +30,6 @@ endef
 
 .PHONY: help
 help:
-	@echo "make run              set up, build, and run the agent's main job"
 	@echo "make test             set up, build, and run every test (needs root for the Docker engine)"
 	@echo "make check            build and run every test on the static build only"
 	@echo "make build            build the static binary $(BUILD)/ecs-agent"
@@ -55,13 +54,6 @@ build: deps
 	@$(call configure,$(BUILD),linux-static,-DECS_BUILD_TESTS=$(BUILD_TESTS))
 	cmake --build $(BUILD) -j $(JOBS)
 	@file $(BUILD)/ecs-agent
-
-.PHONY: run
-run: build
-	@echo "== ecs-agent --version"
-	@$(BUILD)/ecs-agent --version
-	@echo "== ecs-agent --help"
-	@$(BUILD)/ecs-agent --help
 
 # `make test` is what CI runs (.ci/run): every test on the static build, the sanitizer build's
 # tests, then every fuzz target for FUZZ_SECONDS.
