@@ -112,8 +112,8 @@ asio::awaitable<Error> WebsocketClient::serve(StopToken stop) {
 asio::awaitable<void> WebsocketClient::on_frame(std::string_view frame, bool text) {
   if (!text) log::error("ACS sent a non-text data message; decoding it anyway");
   // Frames are handled one at a time (the next is read once this handler returns), so each is
-  // decoded into the same message, reusing what the previous one allocated.
-  // The frame is followed by the connection's padding: parsed in the read buffer, not copied.
+  // decoded into the same message, reusing what the previous one allocated. The frame is
+  // followed by the connection's padding, so it is parsed in the read buffer, not copied.
   static_assert(wsclient::Client::kFramePadding >= simdjson::SIMDJSON_PADDING);
   auto decoded = decoder_.decode_padded_into(frame, message_);
   if (!decoded) {

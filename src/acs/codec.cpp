@@ -110,7 +110,6 @@ bool decode_shape(element e, S& out, Ctx& ctx);
 // exactly what decoding into a fresh value would. In the steady state of a connection (the same
 // types with similar contents, frame after frame) a frame is decoded without allocating.
 
-// Scalars and containers, decoded into a present value (callers handle null = absent).
 // Overwrites `out` with `v`. When `v` is no longer than what `out` holds (the usual case for a
 // field decoded in place: the same kind of value again) the bytes are copied inline, without
 // std::string's general replace.
@@ -123,6 +122,7 @@ void assign(std::string& out, std::string_view v) {
   }
 }
 
+// Scalars and containers, decoded into a present value (callers handle null = absent).
 bool decode_value(element e, std::string& out, Ctx& ctx) {
   std::string_view v;
   if (e.get_string().get(v) != simdjson::SUCCESS) return ctx.fail("a string");

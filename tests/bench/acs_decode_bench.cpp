@@ -3,8 +3,8 @@
 //
 // BM_Decode_* is what the ACS client does: frame after frame parsed where the websocket client
 // read it (followed by its padding, as the baseline's input is) and decoded into the same
-// message, reusing its storage (as the baseline reuses its parser's). BM_DecodeFresh_* decodes into a new
-// message and frees it each time, for comparison.
+// message, reusing its storage (as the baseline reuses its parser's). BM_DecodeFresh_* decodes
+// into a new message and frees it each time, for comparison.
 #include <simdjson.h>
 
 #include <string>
