@@ -47,7 +47,7 @@ bool is_exception_type(std::string_view type);
 std::optional<std::string> exception_text(const Message& message);
 
 // The node type of StringMap's map, kept by the decoder to refill maps in place.
-using StringMapNode = std::map<std::string, std::string>::node_type;
+using StringMapNode = StringMap::value_type::node_type;
 
 class Decoder {
  public:
@@ -63,8 +63,10 @@ class Decoder {
 
  private:
   simdjson::dom::parser parser_;
-  std::string padded_;  // the frame plus simdjson's padding, reused across frames
+  simdjson::dom::document doc_;  // the parsed frame, read from its tape
+  std::string padded_;           // the frame plus simdjson's padding, reused across frames
   std::vector<StringMapNode> spare_nodes_;
+  std::vector<const void*> seen_;  // the map entries a frame's keys were found in
 };
 
 // {"type":"<Shape>","message":{...}} with only present members, in declaration order.

@@ -24,7 +24,8 @@ using Int = std::optional<std::int64_t>;  // Integer, Long and their boxed/nulla
 using Double = std::optional<double>;
 using StringList = std::optional<std::vector<std::string>>;
 using IntList = std::optional<std::vector<std::int64_t>>;
-using StringMap = std::optional<std::map<std::string, std::string>>;
+// std::less<>: found by std::string_view keys (the decoder looks frame keys up in place).
+using StringMap = std::optional<std::map<std::string, std::string, std::less<>>>;
 template <class T>
 using List = std::optional<std::vector<T>>;
 template <class T>

@@ -198,6 +198,25 @@ TEST_F(DecodeTest, WrongMemberTypesNameTheMember) {
       INT64_MIN);
 }
 
+// A double member (Go float64) takes any JSON number: fractional, integral, beyond int64.
+TEST_F(DecodeTest, DoubleMembersTakeEveryNumberForm) {
+  const auto cpu = [&](std::string_view value) {
+    const auto m = decode_as<PayloadMessage>(R"({"type":"PayloadMessage","message":{"tasks":[{"cpu":)" +
+                                             std::string(value) + "}]}}");
+    return m.tasks->at(0).cpu;
+  };
+  EXPECT_EQ(cpu("1.5"), 1.5);
+  EXPECT_EQ(cpu("2"), 2.0);
+  EXPECT_EQ(cpu("-3"), -3.0);
+  EXPECT_EQ(cpu("1e3"), 1000.0);
+  EXPECT_EQ(cpu("18446744073709551615"), 18446744073709551615.0);
+  EXPECT_EQ(cpu("null"), std::nullopt);
+  const auto e = decode_error(R"({"type":"PayloadMessage","message":{"tasks":[{"cpu":"1.5"}]}})");
+  EXPECT_EQ(e.message, "PayloadMessage: tasks[0].cpu: expected a number");
+  EXPECT_EQ(decode_error(R"({"type":"PayloadMessage","message":{"tasks":[{"cpu":true}]}})").code,
+            DecodeErrc::bad_member);
+}
+
 TEST_F(DecodeTest, SingleKeyExceptionForm) {
   const auto e = decode_as<InvalidClusterException>(R"({"InvalidClusterException":"Invalid cluster"})");
   EXPECT_EQ(e.message, "Invalid cluster");
@@ -249,6 +268,42 @@ TEST(AcsDecodeInto, EqualsAFreshDecodeFrameAfterFrame) {
     ASSERT_TRUE(fresh) << i << ": " << fresh.error().message;
     auto into = decoder.decode_into(frames[i], reused);
     ASSERT_TRUE(into) << i << ": " << into.error().message;
+    EXPECT_EQ(reused, *fresh) << "frame " << i << ": " << encode(reused) << "\n vs " << encode(*fresh);
+  }
+}
+
+// A map decoded in place over one with the same keys only has its values overwritten; every
+// other case (a key more or less, a repeated or null key, a value of the wrong type) must still
+// give what a fresh decode gives.
+TEST(AcsDecodeInto, MapsDecodedOverMapsWithOtherOrFewerKeys) {
+  const std::vector<std::string> environments = {
+      R"({"A":"1","B":"2"})",
+      R"({"B":"3","A":"4"})",             // the same keys in another order
+      R"({"A":"5","A":"6"})",             // as many keys, but one repeated: B goes
+      R"({"A":"7","B":"8"})",             // B back
+      R"({"A":"9","B":null})",            // a null value is no entry
+      R"({"A":"10","C":"11"})",           // as many keys, one of them new
+      R"({"C":"12","A":"13","D":"14"})",  // a key more
+      R"({})",
+      R"({"E":"15"})",
+      R"({"E":16})",  // the wrong type: an error naming the key
+      R"({"E":"17"})",
+  };
+  Decoder fresh_decoder, decoder;
+  Message reused;
+  for (std::size_t i = 0; i < environments.size(); ++i) {
+    const std::string frame =
+        R"({"type":"PayloadMessage","message":{"tasks":[{"containers":[{"environment":)" + environments[i] +
+        "}]}]}}";
+    auto fresh = fresh_decoder.decode(frame);
+    auto into = decoder.decode_into(frame, reused);
+    ASSERT_EQ(bool(fresh), bool(into)) << i;
+    if (!fresh) {
+      EXPECT_EQ(into.error().message, fresh.error().message);
+      EXPECT_EQ(fresh.error().message,
+                "PayloadMessage: tasks[0].containers[0].environment.E: expected a string");
+      continue;
+    }
     EXPECT_EQ(reused, *fresh) << "frame " << i << ": " << encode(reused) << "\n vs " << encode(*fresh);
   }
 }
@@ -343,7 +398,7 @@ TEST(AcsEncode, EscapesAndRoundTripsEveryRecognizedType) {
   task.arn = "t";
   task.cpu = 0.25;
   Container c;
-  c.environment = std::map<std::string, std::string>{{"K", "V"}};
+  c.environment = StringMap::value_type{{"K", "V"}};
   c.restartPolicy = RestartPolicy{};
   c.restartPolicy->ignoredExitCodes = std::vector<std::int64_t>{0, 137};
   task.containers = std::vector<Container>{c};

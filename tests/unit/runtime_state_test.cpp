@@ -44,7 +44,7 @@ acs::PayloadMessage payload(std::int64_t seq, std::vector<std::string> arns) {
     c.name = "app";
     acs::ManagedAgent agent;
     agent.name = "ExecuteCommandAgent";
-    agent.properties = std::map<std::string, std::string>{{"sessionLimit", "2"}};
+    agent.properties = acs::StringMap::value_type{{"sessionLimit", "2"}};
     c.managedAgents = std::vector<acs::ManagedAgent>{agent};
     t.containers = std::vector<acs::Container>{c};
     m.tasks->push_back(t);
