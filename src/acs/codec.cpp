@@ -59,9 +59,9 @@ bool iequals(std::string_view a, std::string_view b) {
 // string buffer (a 32-bit length, the bytes, a NUL); numbers take a second word; '{' and '['
 // hold the index just past their closing word. Read here with the tape and string pointers in
 // registers; through dom::element they are reloaded after every store into the message (a char
-// store may alias anything), which cost 15-20 % of the decode. simdjson is pinned (the Debian
-// source package); the decode tests, which check values of every JSON kind, would catch a change
-// of format.
+// store may alias anything), which cost a tenth or more of the decode. simdjson is pinned (the
+// Debian source package); the decode tests, which check values of every JSON kind, would catch a
+// change of format.
 struct Tape {
   static constexpr std::uint64_t kPayload = (std::uint64_t{1} << 56) - 1;  // below the type byte
   const std::uint64_t* words;
