@@ -190,16 +190,15 @@ bool decode_value(std::size_t at, std::int64_t& out, Ctx& ctx) {
 
 bool decode_value(std::size_t at, double& out, Ctx& ctx) {
   const Tape t = ctx.tape;
-  const std::uint64_t bits = t.words[at + 1];
-  switch (t.type(at)) {
+  switch (t.type(at)) {  // a number's value is the word after its type word
     case 'd':
-      std::memcpy(&out, &bits, sizeof out);
+      std::memcpy(&out, &t.words[at + 1], sizeof out);
       return true;
     case 'l':
-      out = static_cast<double>(static_cast<std::int64_t>(bits));
+      out = static_cast<double>(static_cast<std::int64_t>(t.words[at + 1]));
       return true;
     case 'u':
-      out = static_cast<double>(bits);
+      out = static_cast<double>(t.words[at + 1]);
       return true;
     default:
       return ctx.fail("a number");
@@ -397,10 +396,11 @@ struct NameHash {
   }
 };
 
-template <std::size_t N>
-constexpr NameHash<N> make_name_hash(const std::array<std::string_view, N>& names) {
+// For a table of entries with a `name` (member or type table).
+template <class Entry, std::size_t N>
+constexpr NameHash<N> make_name_hash(const std::array<Entry, N>& table) {
   std::array<std::uint64_t, N> bits{};
-  for (std::size_t i = 0; i < N; ++i) bits[i] = key_bits(names[i].data(), names[i].size());
+  for (std::size_t i = 0; i < N; ++i) bits[i] = key_bits(table[i].name.data(), table[i].name.size());
   NameHash<N> h;
   std::uint64_t m = 0x9E3779B97F4A7C15ULL;
   for (int attempt = 0; attempt < 1000; ++attempt, m = m * 6364136223846793005ULL + 1442695040888963407ULL) {
@@ -417,14 +417,8 @@ constexpr NameHash<N> make_name_hash(const std::array<std::string_view, N>& name
   throw "no perfect hash for these names: let key_bits() read more of them";
 }
 
-template <class S, std::size_t... I>
-constexpr auto member_names(std::index_sequence<I...>) {
-  return std::array<std::string_view, sizeof...(I)>{kMemberTable<S>[I].name...};
-}
-
 template <class S>
-inline constexpr auto kMemberHash =
-    make_name_hash(member_names<S>(std::make_index_sequence<kMemberTable<S>.size()>()));
+inline constexpr auto kMemberHash = make_name_hash(kMemberTable<S>);
 
 // Equal bytes, compared inline eight at a time.
 inline bool same_bytes(const char* a, const char* b, std::size_t n) {
@@ -590,12 +584,7 @@ constexpr auto make_type_table(std::index_sequence<I...>) {
 
 constexpr auto kTypeTable = make_type_table(std::make_index_sequence<std::variant_size_v<Message>>());
 
-template <std::size_t... I>
-constexpr auto type_names(std::index_sequence<I...>) {
-  return std::array<std::string_view, sizeof...(I)>{kTypeTable[I].name...};
-}
-
-constexpr auto kTypeHash = make_name_hash(type_names(std::make_index_sequence<kTypeTable.size()>()));
+constexpr auto kTypeHash = make_name_hash(kTypeTable);
 
 const TypeEntry* find_type(std::string_view type) {
   const std::size_t i = kTypeHash.candidate(type);

@@ -94,16 +94,40 @@ std::vector<Sample>& samples() {
   return s;
 }
 
-void decode(benchmark::State& state, const std::string* frame) {
+// What the ACS client does with a frame: the websocket client hands it over followed by padding in
+// its read buffer, and it is decoded into the message the previous frame left.
+struct ClientDecode {
+  explicit ClientDecode(const std::string& frame)
+      : buffer(frame + std::string(simdjson::SIMDJSON_PADDING, '\0')), padded(buffer.data(), frame.size()) {}
+  bool once() {
+    const bool ok = bool(decoder.decode_padded_into(padded, message));
+    benchmark::DoNotOptimize(message);
+    return ok;
+  }
+  std::string buffer;
+  std::string_view padded;
   ecs::acs::Decoder decoder;
   ecs::acs::Message message;
-  // As the websocket client hands frames over: followed by padding in its read buffer.
-  std::string buffer = *frame + std::string(simdjson::SIMDJSON_PADDING, '\0');
-  const std::string_view padded(buffer.data(), frame->size());
+};
+
+// The baseline at its cheapest: the bytes are padded once, so each call is nothing but
+// simdjson's DOM parse (the decoder, by contrast, is handed each frame it parses).
+struct RawParse {
+  explicit RawParse(const std::string& frame) : padded(frame) {}
+  bool once() {
+    simdjson::dom::element doc;
+    const bool ok = parser.parse(padded).get(doc) == simdjson::SUCCESS;
+    benchmark::DoNotOptimize(doc);
+    return ok;
+  }
+  simdjson::padded_string padded;
+  simdjson::dom::parser parser;
+};
+
+void decode(benchmark::State& state, const std::string* frame) {
+  ClientDecode client(*frame);
   for (auto _ : state) {
-    auto r = decoder.decode_padded_into(padded, message);
-    if (!r) state.SkipWithError("decode failed");
-    benchmark::DoNotOptimize(message);
+    if (!client.once()) state.SkipWithError("decode failed");
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * frame->size()));
 }
@@ -118,15 +142,10 @@ void decode_fresh(benchmark::State& state, const std::string* frame) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * frame->size()));
 }
 
-// The baseline at its cheapest: the bytes are padded once, outside the loop, so each iteration is
-// nothing but simdjson's DOM parse (the decoder, by contrast, copies each frame it is given).
 void raw_parse(benchmark::State& state, const std::string* frame) {
-  simdjson::dom::parser parser;
-  const simdjson::padded_string padded(*frame);
+  RawParse baseline(*frame);
   for (auto _ : state) {
-    simdjson::dom::element doc;
-    if (parser.parse(padded).get(doc) != simdjson::SUCCESS) state.SkipWithError("parse failed");
-    benchmark::DoNotOptimize(doc);
+    if (!baseline.once()) state.SkipWithError("parse failed");
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * frame->size()));
 }
@@ -142,32 +161,23 @@ double ns_per_call(F&& f, int calls) {
   return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / calls;
 }
 
-double median(std::vector<double> v) {
+// The q-quantile of v (sorted in place).
+double quantile(std::vector<double>& v, double q) {
   std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
+  return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5)];
 }
 
 void report_paired() {
   constexpr int kPairs = 31;
   constexpr double kBlockNs = 1e7;
-  std::printf("\nPaired ratios (decode / raw parse; median of %d adjacent ~10 ms blocks, p25-p75):\n", kPairs);
+  std::printf("\nPaired ratios (decode / raw parse; median of %d adjacent ~10 ms blocks, p25-p75):\n",
+              kPairs);
   for (const Sample& s : samples()) {
-    ecs::acs::Decoder decoder;
-    ecs::acs::Message message;
-    std::string buffer = s.frame + std::string(simdjson::SIMDJSON_PADDING, '\0');
-    const std::string_view padded(buffer.data(), s.frame.size());
-    simdjson::dom::parser parser;
-    const simdjson::padded_string input(s.frame);
+    ClientDecode client(s.frame);
+    RawParse baseline(s.frame);
     bool ok = true;
-    const auto decode_once = [&] {
-      ok = decoder.decode_padded_into(padded, message) && ok;
-      benchmark::DoNotOptimize(message);
-    };
-    const auto parse_once = [&] {
-      simdjson::dom::element doc;
-      ok = parser.parse(input).get(doc) == simdjson::SUCCESS && ok;
-      benchmark::DoNotOptimize(doc);
-    };
+    const auto decode_once = [&] { ok = client.once() && ok; };
+    const auto parse_once = [&] { ok = baseline.once() && ok; };
     const int decodes = std::max(1, static_cast<int>(kBlockNs / ns_per_call(decode_once, 200)));
     const int parses = std::max(1, static_cast<int>(kBlockNs / ns_per_call(parse_once, 200)));
     std::vector<double> ratios, decode_ns, parse_ns;
@@ -188,10 +198,9 @@ void report_paired() {
       std::printf("  %-28s decode or parse FAILED\n", s.name);
       continue;
     }
-    std::vector<double> sorted = ratios;
-    std::sort(sorted.begin(), sorted.end());
-    std::printf("  %-28s %5.2fx  (%.3g ns vs %.3g ns; p25-p75 %.2fx-%.2fx)\n", s.name, median(ratios),
-                median(decode_ns), median(parse_ns), sorted[kPairs / 4], sorted[kPairs * 3 / 4]);
+    std::printf("  %-28s %5.2fx  (%.3g ns vs %.3g ns; p25-p75 %.2fx-%.2fx)\n", s.name, quantile(ratios, 0.5),
+                quantile(decode_ns, 0.5), quantile(parse_ns, 0.5), quantile(ratios, 0.25),
+                quantile(ratios, 0.75));
   }
 }
 
