@@ -7,13 +7,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 namespace ecs::test {
 
@@ -80,17 +83,36 @@ std::string BackgroundProcess::output() const {
 
 namespace {
 
-unsigned short bind_any_port() {
+// The kernel's range for ephemeral ports (outgoing connections, bind to port 0).
+std::pair<unsigned, unsigned> ephemeral_range() {
+  unsigned low = 32768, high = 60999;  // Linux's default
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low >> high;
+  return {low, high};
+}
+
+bool can_bind(unsigned short port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(port);
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+// A free port below the ephemeral range: a test that stops and restarts a server on it (the
+// agent killed and started again) must not find it taken meanwhile by some process's outgoing
+// connection, which the kernel gives ports from that range.
+unsigned short pick_free_port() {
+  static std::mt19937 random(std::random_device{}());
+  const unsigned low = 10000;
+  const unsigned high = std::max(low + 1000, ephemeral_range().first) - 1;
+  std::uniform_int_distribution<unsigned> candidate(low, high);
+  for (;;) {
+    const auto port = static_cast<unsigned short>(candidate(random));
+    if (can_bind(port)) return port;
+  }
 }
 
 }  // namespace
@@ -101,7 +123,7 @@ unsigned short free_local_port() {
   static std::set<unsigned short> given;
   std::lock_guard lock(mutex);
   for (;;) {
-    const unsigned short port = bind_any_port();
+    const unsigned short port = pick_free_port();
     if (given.insert(port).second) return port;
   }
 }

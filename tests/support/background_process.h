@@ -36,7 +36,8 @@ class BackgroundProcess {
   std::string output_file_;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago, never the same twice in one process.
+// A TCP port on 127.0.0.1 that was free a moment ago, never the same twice in one process, and
+// outside the kernel's ephemeral range (no outgoing connection takes it while a server restarts).
 unsigned short free_local_port();
 
 }  // namespace ecs::test
