@@ -17,7 +17,7 @@ std::string ms_text(std::chrono::nanoseconds d) {
 
 }  // namespace
 
-Session::Session(SessionOptions options, EndpointDiscovery& discovery, ClientFactory& factory,
+Session::Session(SessionOptions options, EndpointDiscovery& discovery, ConnectionFactory& factory,
                  RegisterResponders register_responders, Clock& clock, Jitter& jitter,
                  std::function<void()> on_inactive_instance, Metrics& metrics)
     : options_(std::move(options)),
@@ -58,7 +58,7 @@ ReconnectDecision Session::reconnect_delay(const Error& error) {
     if (on_inactive_instance_) on_inactive_instance_();
     return {options_.inactive_instance_reconnect_delay, true};
   }
-  if (!error.code || error.code == wsclient::ClientErrc::eof) {
+  if (!error.code || error.code == AcsErrc::reconnect_now) {
     backoff_.reset();
     return {std::chrono::nanoseconds(0), false};
   }
@@ -83,7 +83,7 @@ asio::awaitable<Error> Session::start(StopToken stop) {
               {{"reason", error.message}, {"wait", ms_text(decision.delay)}});
     if (!co_await clock_.sleep(decision.delay, stop)) break;
   }
-  co_return make_error(wsclient::ClientErrc::cancelled, "context canceled");
+  co_return make_error(AcsErrc::cancelled, "context canceled");
 }
 
 asio::awaitable<Error> Session::start_session_once(StopToken stop) {
@@ -101,7 +101,7 @@ asio::awaitable<Error> Session::start_session_once(StopToken stop) {
     acs_failures_.record_failure(clock_.now());
     co_return url.error();
   }
-  std::shared_ptr<Client> client = factory_.make(*url);
+  std::shared_ptr<Connection> client = factory_.make(*url);
   const auto started = clock_.now();
   auto connected = co_await client->connect();
   metrics_.done("ACSSession.ACSConnectFailure", connected ? error_code() : connected.error().code);
@@ -125,11 +125,11 @@ asio::awaitable<Error> Session::start_session_once(StopToken stop) {
   co_return result;
 }
 
-asio::awaitable<Error> Session::serve_connection(const std::shared_ptr<Client>& client, StopToken stop) {
+asio::awaitable<Error> Session::serve_connection(const std::shared_ptr<Connection>& client, StopToken stop) {
   register_responders_(client);
   auto executor = co_await asio::this_coro::executor;
   auto alive = std::make_shared<bool>(true);
-  std::weak_ptr<Client> weak = client;
+  std::weak_ptr<Connection> weak = client;
 
   // The idle timer: nothing decodable for heartbeat_timeout + U[0, jitter) closes the socket.
   auto idle = std::make_shared<asio::steady_timer>(executor);

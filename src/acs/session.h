@@ -3,7 +3,7 @@
 // wait, and do it again — until stopped.
 //
 //  * reconnect_delay(): InactiveInstanceException anywhere in the error → the inactive-instance
-//    callback and 1 h (backoff untouched); a permissible end (ClientErrc::eof) or no error →
+//    callback and 1 h (backoff untouched); a permissible end (AcsErrc::reconnect_now) or no error →
 //    reset the backoff and reconnect at once; anything else → backoff.next() (250 ms ×1.5 +20 %
 //    jitter up to 2 min).
 //  * sendCredentials=true until the first successful connect, false afterwards.
@@ -21,7 +21,7 @@
 #include <optional>
 #include <string>
 
-#include "acs/client.h"
+#include "acs/connection.h"
 #include "acs/interfaces.h"
 #include "core/clock.h"
 
@@ -73,9 +73,9 @@ struct ReconnectDecision {
 
 class Session {
  public:
-  using RegisterResponders = std::function<void(const std::shared_ptr<Client>&)>;
+  using RegisterResponders = std::function<void(const std::shared_ptr<Connection>&)>;
 
-  Session(SessionOptions options, EndpointDiscovery& discovery, ClientFactory& factory,
+  Session(SessionOptions options, EndpointDiscovery& discovery, ConnectionFactory& factory,
           RegisterResponders register_responders, Clock& clock, Jitter& jitter,
           std::function<void()> on_inactive_instance, Metrics& metrics);
 
@@ -100,12 +100,12 @@ class Session {
   const FailureTracker& connection_failures() const { return acs_failures_; }
 
  private:
-  asio::awaitable<Error> serve_connection(const std::shared_ptr<Client>& client, StopToken stop);
+  asio::awaitable<Error> serve_connection(const std::shared_ptr<Connection>& client, StopToken stop);
   std::chrono::nanoseconds idle_timeout();
 
   SessionOptions options_;
   EndpointDiscovery& discovery_;
-  ClientFactory& factory_;
+  ConnectionFactory& factory_;
   RegisterResponders register_responders_;
   Clock& clock_;
   Jitter& jitter_;

@@ -12,6 +12,7 @@
 #include "acs/in_memory.h"
 #include "acs/responders/responder_set.h"
 #include "acs/session.h"
+#include "acs/websocket_connection.h"
 #include "app/build_info.h"
 #include "aws/imds_client.h"
 #include "aws/sigv4.h"
@@ -24,6 +25,8 @@
 #include "state/durable_agent.h"
 #include "tls/context.h"
 #include "tls/trust_store.h"
+#include "wsclient/connection.h"
+#include "wsclient/dial.h"
 
 namespace ecs::app {
 
@@ -333,7 +336,8 @@ asio::awaitable<int> Agent::run(StopToken stop) {
     co_return aws::sign_upgrade_request(url, *creds, region_, "ecs", std::chrono::system_clock::now())
         .headers;
   };
-  acs::WebsocketClientFactory factory(io_.get_executor(), dial, wsclient::ClientOptions{}, jitter_, metrics_);
+  acs::WebsocketConnectionFactory factory(io_.get_executor(), dial, wsclient::ConnectionOptions{}, jitter_,
+                                          metrics_);
   acs::Collaborators collaborators{*durable_, credentials_, *durable_, *durable_, durable_.get(), *durable_,
                                    *durable_, *durable_,    *durable_, doctor_,   metrics_};
   acs::UpdateOptions updates;
@@ -341,8 +345,8 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   acs::ResponderSet responders(collaborators, docker_version_, updates, nullptr, nullptr);
   acs::Session session(
       session_options, discovery, factory,
-      [&responders](const std::shared_ptr<acs::Client>& client) { responders.register_all(client); }, clock_,
-      jitter_, [] { log::warn("the container instance is inactive (deregistered?)", {}); }, metrics_);
+      [&responders](const std::shared_ptr<acs::Connection>& client) { responders.register_all(client); },
+      clock_, jitter_, [] { log::warn("the container instance is inactive (deregistered?)", {}); }, metrics_);
   doctor_.acs_connected_recently = [&session, this] {
     const auto connected = session.last_connected();
     const auto disconnected = session.last_disconnected();

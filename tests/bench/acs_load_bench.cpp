@@ -16,6 +16,9 @@
 #include "acs/in_memory.h"
 #include "acs/responders/responder_set.h"
 #include "acs/session.h"
+#include "acs/websocket_connection.h"
+#include "wsclient/connection.h"
+#include "wsclient/dial.h"
 #include "aws/sigv4.h"
 #include "support/server_thread.h"
 #include "support/temp_dir.h"
@@ -162,13 +165,13 @@ void run_agent(asio::io_context& io, const std::string& endpoint, const wsclient
   acs::Collaborators c{engine, store, engine, eni, nullptr, seq, manifest, engine, engine, doctor, metrics};
   acs::ResponderSet responders(c, "20.10.24", {}, nullptr, nullptr);
   StaticDiscovery discovery(endpoint);
-  acs::WebsocketClientFactory factory(io.get_executor(), dial, {}, jitter, metrics);
+  acs::WebsocketConnectionFactory factory(io.get_executor(), dial, {}, jitter, metrics);
   acs::SessionOptions o;
   o.cluster = "default";
   o.container_instance_arn = "arn:aws:ecs:us-west-2:123456789012:container-instance/default/bench";
   o.agent_version = "bench";
   acs::Session session(
-      o, discovery, factory, [&](const std::shared_ptr<acs::Client>& cl) { responders.register_all(cl); },
+      o, discovery, factory, [&](const std::shared_ptr<acs::Connection>& cl) { responders.register_all(cl); },
       clock, jitter, [] {}, metrics);
   asio::co_spawn(io, session.start(stop), asio::detached);
   io.run();

@@ -4,12 +4,14 @@
 
 #include <algorithm>
 
-#include "acs/client.h"
+#include "acs/websocket_connection.h"
 #include "aws/sigv4.h"
 #include "support/fake_acs.h"
 #include "support/fake_ecs_api.h"
 #include "support/run.h"
 #include "support/temp_dir.h"
+#include "wsclient/connection.h"
+#include "wsclient/dial.h"
 
 namespace ecs::acs {
 namespace {
@@ -29,12 +31,12 @@ class AcsClientTest : public ::testing::Test {
           .headers;
     };
   }
-  std::shared_ptr<WebsocketClient> client(wsclient::ClientOptions options = {}) {
-    return std::make_shared<WebsocketClient>(io_.get_executor(), *parse_url(acs_.endpoint() + "/ws?seqNum=1"),
-                                             dial_, options, jitter_, metrics_);
+  std::shared_ptr<Connection> client(wsclient::ConnectionOptions options = {}) {
+    return make_websocket_connection(io_.get_executor(), *parse_url(acs_.endpoint() + "/ws?seqNum=1"), dial_,
+                                     options, jitter_, metrics_);
   }
   // Serves until the connection ends, running `during` (on the agent's io) once connected.
-  Error serve(const std::shared_ptr<WebsocketClient>& c, std::function<asio::awaitable<void>()> during = {},
+  Error serve(const std::shared_ptr<Connection>& c, std::function<asio::awaitable<void>()> during = {},
               StopToken stop = {}) {
     return test::run(io_, [&]() -> asio::awaitable<Error> {
       auto r = co_await c->connect();
@@ -75,7 +77,7 @@ TEST_F(AcsClientTest,
     acs_.close(1000);
   });
   const Error e = serve(c);
-  EXPECT_EQ(e.code, wsclient::ClientErrc::eof) << e.message;
+  EXPECT_EQ(e.code, acs::AcsErrc::reconnect_now) << e.message;
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].messageId, "mid");
   EXPECT_EQ(got[0].tasks->front().arn, "arn1");
@@ -92,14 +94,14 @@ TEST_F(AcsClientTest, PermissibleCloseCodesAndTcpEndAreEof) {  // TestHandleMess
       co_await after(20ms);
       acs_.close(code, "bye");
     });
-    EXPECT_EQ(e.code, wsclient::ClientErrc::eof) << code << ": " << e.message;
+    EXPECT_EQ(e.code, acs::AcsErrc::reconnect_now) << code << ": " << e.message;
   }
   auto c = client();
   const Error dropped = serve(c, [&]() -> asio::awaitable<void> {
     co_await after(20ms);
     acs_.drop();  // no close frame: 1006
   });
-  EXPECT_EQ(dropped.code, wsclient::ClientErrc::eof) << dropped.message;
+  EXPECT_EQ(dropped.code, acs::AcsErrc::reconnect_now) << dropped.message;
 }
 
 TEST_F(AcsClientTest, OtherCloseCodesAreErrorsWithTheReferenceText) {  // TestHandleMessageUnexpectedCloseCode
@@ -108,7 +110,7 @@ TEST_F(AcsClientTest, OtherCloseCodesAreErrorsWithTheReferenceText) {  // TestHa
     co_await after(20ms);
     acs_.close(1013, "try later");
   });
-  EXPECT_EQ(e.code, wsclient::ClientErrc::closed_by_peer);
+  EXPECT_EQ(e.code, wsclient::ConnectionErrc::closed_by_peer);
   EXPECT_EQ(e.message, "websocket: close 1013 (try again later): try later");
   // The agent answered with the same code.
   ASSERT_TRUE(acs_.wait_for([&] { return !acs_.connections()[0].open; }, 5s));
@@ -117,7 +119,7 @@ TEST_F(AcsClientTest, OtherCloseCodesAreErrorsWithTheReferenceText) {  // TestHa
     co_await after(20ms);
     acs_.close_without_payload();
   });
-  EXPECT_EQ(empty.code, wsclient::ClientErrc::closed_by_peer);
+  EXPECT_EQ(empty.code, wsclient::ConnectionErrc::closed_by_peer);
   EXPECT_EQ(empty.message, "websocket: close 1005 (no status)");
   auto c3 = client();
   const Error inactive = serve(c3, [&]() -> asio::awaitable<void> {
@@ -139,10 +141,10 @@ TEST_F(AcsClientTest, FramesAreHandedOverFollowedByZeroPadding) {
   const Error e = test::run(io_, [&]() -> asio::awaitable<Error> {
     auto dialed = co_await dialer.dial(*parse_url(acs_.endpoint() + "/ws?seqNum=1"));
     if (!dialed) co_return dialed.error();
-    wsclient::Client client(std::move(dialed->socket), {}, jitter_);
-    wsclient::Client::FrameHandler handler = [&](std::string_view frame, bool) -> asio::awaitable<void> {
+    wsclient::Connection client(std::move(dialed->socket), {}, jitter_);
+    wsclient::Connection::FrameHandler handler = [&](std::string_view frame, bool) -> asio::awaitable<void> {
       const char* end = frame.data() + frame.size();
-      EXPECT_TRUE(std::all_of(end, end + wsclient::Client::kFramePadding, [](char c) { return c == 0; }));
+      EXPECT_TRUE(std::all_of(end, end + wsclient::Connection::kFramePadding, [](char c) { return c == 0; }));
       sizes.push_back(frame.size());
       if (sizes.size() == 4) acs_.close(1000);
       co_return;
@@ -177,18 +179,18 @@ TEST_F(AcsClientTest, ConcurrentWritesAllArriveIntact) {  // TestConcurrentWrite
 }
 
 TEST_F(AcsClientTest, ReadDeadlineEndsASilentConnection) {  // TestSetReadDeadlineError
-  wsclient::ClientOptions o;
+  wsclient::ConnectionOptions o;
   o.rw_timeout = 100ms;
   auto c = client(o);
   const auto start = std::chrono::steady_clock::now();
   const Error e = serve(c);
-  EXPECT_EQ(e.code, wsclient::ClientErrc::read_timeout) << e.message;
+  EXPECT_EQ(e.code, wsclient::ConnectionErrc::read_timeout) << e.message;
   EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
   // Decodable activity extends it: the any-message hook does that in the session.
 }
 
 TEST_F(AcsClientTest, PingsAreAnsweredButAreNotActivity) {
-  wsclient::ClientOptions o;
+  wsclient::ConnectionOptions o;
   o.rw_timeout = 150ms;
   auto c = client(o);
   int any = 0;
@@ -199,7 +201,7 @@ TEST_F(AcsClientTest, PingsAreAnsweredButAreNotActivity) {
       acs_.ping();
     }
   });
-  EXPECT_EQ(e.code, wsclient::ClientErrc::read_timeout)
+  EXPECT_EQ(e.code, wsclient::ConnectionErrc::read_timeout)
       << "pings must not extend the deadline: " << e.message;
   EXPECT_EQ(any, 0);
 }
@@ -211,7 +213,7 @@ TEST_F(AcsClientTest,
     co_await after(20ms);
     c->close();
   });
-  EXPECT_EQ(local.code, wsclient::ClientErrc::closed_locally);
+  EXPECT_EQ(local.code, wsclient::ConnectionErrc::closed_locally);
   EXPECT_EQ(local.message, "use of closed network connection");
   StopSource stop;
   auto c2 = client();
@@ -222,7 +224,7 @@ TEST_F(AcsClientTest,
         stop.stop();
       },
       stop);
-  EXPECT_EQ(cancelled.code, wsclient::ClientErrc::cancelled);
+  EXPECT_EQ(cancelled.code, AcsErrc::cancelled);
 }
 
 TEST_F(AcsClientTest, AfterTheEndWritesFail) {  // TestClosingConnection
@@ -231,7 +233,7 @@ TEST_F(AcsClientTest, AfterTheEndWritesFail) {  // TestClosingConnection
     co_await after(20ms);
     acs_.drop();
   });
-  EXPECT_EQ(e.code, wsclient::ClientErrc::eof);
+  EXPECT_EQ(e.code, acs::AcsErrc::reconnect_now);
   HeartbeatAckRequest ack;
   const Message m(std::move(ack));
   auto r = test::run(io_, c->send(m));
@@ -240,13 +242,13 @@ TEST_F(AcsClientTest, AfterTheEndWritesFail) {  // TestClosingConnection
 
 TEST_F(AcsClientTest,
        PeriodicDisconnectSendsConnectionExpired) {  // TestPeriodicDisconnect, TestWriteCloseMessage
-  wsclient::ClientOptions o;
+  wsclient::ConnectionOptions o;
   o.disconnect_timeout = 300ms;
   o.disconnect_jitter = 100ms;
   auto c = client(o);
   const auto start = std::chrono::steady_clock::now();
   const Error e = serve(c);
-  EXPECT_EQ(e.code, wsclient::ClientErrc::eof) << e.message;  // the server answered close 1000
+  EXPECT_EQ(e.code, acs::AcsErrc::reconnect_now) << e.message;  // the server answered close 1000
   EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
   ASSERT_TRUE(acs_.wait_for([&] { return !acs_.connections().at(0).open; }, 5s));
   EXPECT_EQ(acs_.connections()[0].close_code_received, 1000);

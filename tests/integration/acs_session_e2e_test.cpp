@@ -7,6 +7,9 @@
 #include "acs/in_memory.h"
 #include "acs/responders/responder_set.h"
 #include "acs/session.h"
+#include "acs/websocket_connection.h"
+#include "wsclient/connection.h"
+#include "wsclient/dial.h"
 #include "aws/sigv4.h"
 #include "core/log.h"
 #include "support/fake_acs.h"
@@ -24,10 +27,10 @@ constexpr const char* kCluster = "arn:aws:ecs:us-west-2:123456789012:cluster/def
 constexpr const char* kInstance = "arn:aws:ecs:us-west-2:123456789012:container-instance/default/abc";
 
 // Counts live clients, to show connections do not leak.
-class CountingFactory : public ClientFactory {
+class CountingFactory : public ConnectionFactory {
  public:
-  explicit CountingFactory(ClientFactory& inner) : inner_(inner) {}
-  std::shared_ptr<Client> make(const Url& url) override {
+  explicit CountingFactory(ConnectionFactory& inner) : inner_(inner) {}
+  std::shared_ptr<Connection> make(const Url& url) override {
     auto c = inner_.make(url);
     made.push_back(c);
     return c;
@@ -37,10 +40,10 @@ class CountingFactory : public ClientFactory {
     for (const auto& w : made) n += !w.expired();
     return n;
   }
-  std::vector<std::weak_ptr<Client>> made;
+  std::vector<std::weak_ptr<Connection>> made;
 
  private:
-  ClientFactory& inner_;
+  ConnectionFactory& inner_;
 };
 
 class AcsSessionE2E : public ::testing::Test {
@@ -77,7 +80,7 @@ class AcsSessionE2E : public ::testing::Test {
 
   // Runs the session until `done` holds or `timeout`, then stops it. Returns whether `done` held.
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    WebsocketClientFactory real(io_.get_executor(), dial_, client_options_, jitter_, metrics_);
+    WebsocketConnectionFactory real(io_.get_executor(), dial_, client_options_, jitter_, metrics_);
     CountingFactory factory(real);
     Collaborators c{engine_, store_,    engine_, eni_,    resource_ ? &resource_handler_ : nullptr,
                     seq_,    manifest_, engine_, engine_, doctor_,
@@ -85,7 +88,7 @@ class AcsSessionE2E : public ::testing::Test {
     ResponderSet responders(c, options_.docker_version, {}, nullptr, nullptr);
     Session session(
         options_, *discovery_, factory,
-        [&](const std::shared_ptr<Client>& client) { responders.register_all(client); }, clock_, jitter_,
+        [&](const std::shared_ptr<Connection>& client) { responders.register_all(client); }, clock_, jitter_,
         [this] { ++inactive_callbacks_; }, metrics_);
     StopSource stop;
     bool held = false;
@@ -144,7 +147,7 @@ class AcsSessionE2E : public ::testing::Test {
   std::unique_ptr<aws::EcsClient> ecs_;
   std::unique_ptr<EcsEndpointDiscovery> discovery_;
   wsclient::DialOptions dial_;
-  wsclient::ClientOptions client_options_;
+  wsclient::ConnectionOptions client_options_;
   SessionOptions options_;
 
   InMemoryCredentialsStore store_;

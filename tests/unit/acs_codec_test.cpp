@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "acs/client.h"
+#include "acs/connection.h"
 #include "support/ci.h"
 #include "support/shared_data.h"
 
@@ -448,7 +448,7 @@ TEST(AcsErrors, FromRejectionBodies) {
   EXPECT_FALSE(is_retriable(inactive));
   EXPECT_TRUE(is_inactive_instance(make_error(errc::make_error_code(errc::io_error),
                                               "websocket: close 4000: InactiveInstanceException: bye")));
-  EXPECT_FALSE(is_inactive_instance(make_error(wsclient::ClientErrc::eof, "EOF")));
+  EXPECT_FALSE(is_inactive_instance(make_error(acs::AcsErrc::reconnect_now, "EOF")));
 }
 
 }  // namespace

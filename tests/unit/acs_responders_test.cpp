@@ -4,21 +4,21 @@
 #include "acs/in_memory.h"
 #include "acs/responders/eni_validation.h"
 #include "acs/responders/responder_set.h"
-#include "support/fake_acs_client.h"
+#include "support/fake_acs_connection.h"
 #include "support/run.h"
 
 namespace ecs::acs {
 namespace {
 
-using test::FakeClient;
+using test::FakeConnection;
 
 class ResponderTest : public ::testing::Test {
  protected:
   // Delivers `m` on a fresh fake connection after `register_fn` registered the responders.
   template <class RegisterFn>
-  std::shared_ptr<FakeClient> deliver(const Message& m, RegisterFn register_fn) {
-    auto client = std::make_shared<FakeClient>(io.get_executor());
-    register_fn(std::shared_ptr<Client>(client));
+  std::shared_ptr<FakeConnection> deliver(const Message& m, RegisterFn register_fn) {
+    auto client = std::make_shared<FakeConnection>(io.get_executor());
+    register_fn(std::shared_ptr<Connection>(client));
     test::run(io, client->deliver(m));
     return client;
   }

@@ -6,14 +6,14 @@
 
 #include "acs/in_memory.h"
 #include "acs/responders/responder_set.h"
-#include "support/fake_acs_client.h"
+#include "support/fake_acs_connection.h"
 #include "support/run.h"
 
 namespace ecs::acs {
 namespace {
 
 using namespace std::chrono_literals;
-using test::FakeClient;
+using test::FakeConnection;
 
 constexpr const char* kArn =
     "arn:aws:ecs:us-west-2:123456789012:container-instance/a1b2c3d4-5678-90ab-cdef-11111EXAMPLE";
@@ -30,7 +30,7 @@ SessionOptions options() {
   return o;
 }
 
-Error eof() { return make_error(wsclient::ClientErrc::eof, "EOF"); }
+Error eof() { return make_error(acs::AcsErrc::reconnect_now, "EOF"); }
 Error other() {
   return make_error(errc::make_error_code(errc::connection_reset), "connection reset by peer");
 }
@@ -42,18 +42,18 @@ class SessionTest : public ::testing::Test {
  protected:
   Session make(SessionOptions o = options(), Clock* clock = nullptr) {
     return Session(
-        o, discovery, factory, [](const std::shared_ptr<Client>&) {}, clock ? *clock : manual, jitter,
+        o, discovery, factory, [](const std::shared_ptr<Connection>&) {}, clock ? *clock : manual, jitter,
         [this] { ++inactive_callbacks; }, metrics);
   }
   // Serve() of each client returns `result` at once.
   void serve_returns(Error result) {
-    factory.configure = [result](FakeClient& c, int) {
+    factory.configure = [result](FakeConnection& c, int) {
       c.on_serve = [result](StopToken) -> asio::awaitable<Error> { co_return result; };
     };
   }
 
   asio::io_context io;
-  test::FakeClientFactory factory{io.get_executor()};
+  test::FakeConnectionFactory factory{io.get_executor()};
   test::FakeDiscovery discovery;
   test::RecordingMetrics metrics;
   ManualClock manual;
@@ -97,19 +97,19 @@ TEST_F(SessionTest, ReconnectsCorrectlySettingSendCredentials) {  // TestSession
 }
 
 TEST_F(SessionTest, ReconnectsOnConnectErrorsUntilStopped) {  // TestSessionReconnectsOnConnectErrors
-  factory.configure = [this](FakeClient& c, int n) {
+  factory.configure = [this](FakeConnection& c, int n) {
     if (n < 10) {
       c.on_connect = [] { return Result<void>(eof()); };
     } else {
       c.on_serve = [this](StopToken) -> asio::awaitable<Error> {
         stop.stop();
-        co_return make_error(wsclient::ClientErrc::cancelled, "context canceled");
+        co_return make_error(acs::AcsErrc::cancelled, "context canceled");
       };
     }
   };
   Session s = make();
   const Error e = test::run(io, s.start(stop));
-  EXPECT_EQ(e.code, wsclient::ClientErrc::cancelled);
+  EXPECT_EQ(e.code, acs::AcsErrc::cancelled);
   EXPECT_EQ(factory.clients.size(), 11u);
   EXPECT_TRUE(manual.sleeps().empty()) << "EOF reconnects without waiting";
 }
@@ -159,7 +159,7 @@ TEST_F(SessionTest, WaitsEndWithTheStopToken) {  // TestWaitForDuration*
 }
 
 TEST_F(SessionTest, ReconnectsWithoutBackoffOnEof) {  // TestSessionReconnectsWithoutBackoffOnEOFError
-  factory.configure = [this](FakeClient& c, int n) {
+  factory.configure = [this](FakeConnection& c, int n) {
     c.on_serve = [this, n](StopToken) -> asio::awaitable<Error> {
       if (n == 1) stop.stop();
       co_return eof();
@@ -175,7 +175,7 @@ TEST_F(SessionTest, ReconnectsWithoutBackoffOnEof) {  // TestSessionReconnectsWi
 }
 
 TEST_F(SessionTest, ReconnectsWithBackoffOnOtherErrors) {  // TestSessionReconnectsWithBackoffOnNonEOFError
-  factory.configure = [this](FakeClient& c, int n) {
+  factory.configure = [this](FakeConnection& c, int n) {
     c.on_serve = [this, n](StopToken) -> asio::awaitable<Error> {
       if (n == 1) stop.stop();
       co_return other();
@@ -189,16 +189,16 @@ TEST_F(SessionTest, ReconnectsWithBackoffOnOtherErrors) {  // TestSessionReconne
 }
 
 TEST_F(SessionTest, InactiveInstanceCallsTheCallbackAndWaitsAnHour) {  // TestSessionCallsInactiveInstanceCB
-  factory.configure = [](FakeClient& c, int) { c.on_connect = [] { return Result<void>(inactive()); }; };
+  factory.configure = [](FakeConnection& c, int) { c.on_connect = [] { return Result<void>(inactive()); }; };
   Session s = Session(
-      options(), discovery, factory, [](const std::shared_ptr<Client>&) {}, manual, jitter,
+      options(), discovery, factory, [](const std::shared_ptr<Connection>&) {}, manual, jitter,
       [this] {
         ++inactive_callbacks;
         stop.stop();  // the reference's callback publishes a deregistration event
       },
       metrics);
   const Error e = test::run(io, s.start(stop));
-  EXPECT_EQ(e.code, wsclient::ClientErrc::cancelled);
+  EXPECT_EQ(e.code, acs::AcsErrc::cancelled);
   EXPECT_EQ(inactive_callbacks, 1);
   EXPECT_EQ(manual.sleeps(), (std::vector<Clock::duration>{1h}));
 }
@@ -208,7 +208,7 @@ TEST_F(SessionTest, InactiveInstanceDelayIsHonoured) {  // TestSessionReconnectD
   auto o = options();
   o.inactive_instance_reconnect_delay = 200ms;
   std::vector<std::chrono::steady_clock::time_point> connects;
-  factory.configure = [&](FakeClient& c, int n) {
+  factory.configure = [&](FakeConnection& c, int n) {
     c.on_connect = [&, n] {
       connects.push_back(std::chrono::steady_clock::now());
       if (n == 1) stop.stop();
@@ -222,14 +222,14 @@ TEST_F(SessionTest, InactiveInstanceDelayIsHonoured) {  // TestSessionReconnectD
 }
 
 TEST_F(SessionTest, ReconnectsOnServeErrors) {  // TestSessionReconnectsOnServeErrors
-  factory.configure = [this](FakeClient& c, int n) {
+  factory.configure = [this](FakeConnection& c, int n) {
     c.on_serve = [this, n](StopToken) -> asio::awaitable<Error> {
       if (n == 10) stop.stop();
       co_return eof();
     };
   };
   Session s = make();
-  EXPECT_EQ(test::run(io, s.start(stop)).code, wsclient::ClientErrc::cancelled);
+  EXPECT_EQ(test::run(io, s.start(stop)).code, acs::AcsErrc::cancelled);
   EXPECT_EQ(factory.clients.size(), 11u);
 }
 
@@ -237,7 +237,7 @@ TEST_F(SessionTest,
        DisconnectedTimeIsKnownFromTheSecondConnection) {  // TestSessionStopsWhenContextIsCanceled
   std::vector<bool> had_disconnected;
   Session* session = nullptr;
-  factory.configure = [&](FakeClient& c, int n) {
+  factory.configure = [&](FakeConnection& c, int n) {
     c.on_serve = [&, n](StopToken) -> asio::awaitable<Error> {
       had_disconnected.push_back(session->last_disconnected().has_value());
       if (n == 1) stop.stop();
@@ -254,13 +254,13 @@ TEST_F(SessionTest,
 
 TEST_F(SessionTest, StopDuringTheInactiveWaitEndsAtOnce) {  // TestSessionStopsWhenContextIsErrorDueToTimeout
   SteadyClock steady;
-  factory.configure = [](FakeClient& c, int) { c.on_connect = [] { return Result<void>(inactive()); }; };
+  factory.configure = [](FakeConnection& c, int) { c.on_connect = [] { return Result<void>(inactive()); }; };
   Session s = make(options(), &steady);
   asio::steady_timer deadline(io, 4ms);
   deadline.async_wait([&](auto) { stop.stop(); });
   const auto start = std::chrono::steady_clock::now();
   const Error e = test::run(io, s.start(stop));
-  EXPECT_EQ(e.code, wsclient::ClientErrc::cancelled);
+  EXPECT_EQ(e.code, acs::AcsErrc::cancelled);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   EXPECT_EQ(metrics.count("ACSSession.ACSConnectFailure"), 1);
 }
@@ -270,7 +270,7 @@ TEST_F(SessionTest, DiscoverPollEndpointErrorBacksOff) {  // TestSessionReconnec
   RandomJitter random;
   discovery.answers.push_back(make_error(errc::make_error_code(errc::host_unreachable), "DPE failed"));
   std::vector<std::chrono::steady_clock::time_point> attempts;
-  factory.configure = [&](FakeClient& c, int) {
+  factory.configure = [&](FakeConnection& c, int) {
     c.on_connect = [&] {
       attempts.push_back(std::chrono::steady_clock::now());
       stop.stop();
@@ -278,7 +278,8 @@ TEST_F(SessionTest, DiscoverPollEndpointErrorBacksOff) {  // TestSessionReconnec
     };
   };
   Session s(
-      options(), discovery, factory, [](const std::shared_ptr<Client>&) {}, steady, random, [] {}, metrics);
+      options(), discovery, factory, [](const std::shared_ptr<Connection>&) {}, steady, random, [] {},
+      metrics);
   const auto start = std::chrono::steady_clock::now();
   test::run(io, s.start(stop));
   ASSERT_EQ(attempts.size(), 1u);
@@ -292,7 +293,7 @@ TEST_F(SessionTest, IdleConnectionIsClosed) {  // TestConnectionIsClosedOnIdle
   Session s = make();
   EXPECT_FALSE(s.last_connected());
   const Error e = test::run(io, s.start_session_once(stop));
-  EXPECT_EQ(e.code, wsclient::ClientErrc::closed_locally);
+  EXPECT_EQ(e.code, test::kClosedLocally);
   ASSERT_EQ(factory.clients.size(), 1u);
   EXPECT_GE(factory.clients[0]->close_calls, 1);
   EXPECT_TRUE(s.last_connected());
@@ -302,19 +303,19 @@ TEST_F(SessionTest, DecodableMessagesKeepTheConnectionAlive) {
   // The idle timer (20 + 10 ms here) is re-armed by every decodable message, with the configured
   // values (the reference re-arms with its 1 min constants).
   auto o = options();
-  factory.configure = [&](FakeClient& c, int) {
+  factory.configure = [&](FakeConnection& c, int) {
     c.on_serve = [&c, this](StopToken) -> asio::awaitable<Error> {
       for (int i = 0; i < 10; ++i) {  // 100 ms of heartbeats every 10 ms
         asio::steady_timer t(io, 10ms);
         co_await t.async_wait(asio::use_awaitable);
-        if (c.closed) co_return make_error(wsclient::ClientErrc::closed_locally, "closed early");
+        if (c.closed) co_return test::closed_locally_error("closed early");
         co_await c.deliver(HeartbeatMessage{});
       }
       while (!c.closed) {  // then silence: the idle timer must close it
         asio::steady_timer t(io, 1ms);
         co_await t.async_wait(asio::use_awaitable);
       }
-      co_return make_error(wsclient::ClientErrc::closed_locally, "closed after silence");
+      co_return test::closed_locally_error("closed after silence");
     };
   };
   Session s = make(o);
@@ -332,7 +333,7 @@ TEST_F(SessionTest, FailureTrackers) {  // TestDPEAndACSConnFailureTrackerTracki
     EXPECT_TRUE(s.connection_failures().failing());
   }
   {
-    factory.configure = [](FakeClient& c, int) { c.on_connect = [] { return Result<void>(other()); }; };
+    factory.configure = [](FakeConnection& c, int) { c.on_connect = [] { return Result<void>(other()); }; };
     Session s = make();
     test::run(io, s.start_session_once(stop));
     EXPECT_FALSE(s.discovery_failures().failing());
@@ -340,7 +341,7 @@ TEST_F(SessionTest, FailureTrackers) {  // TestDPEAndACSConnFailureTrackerTracki
     EXPECT_GE(factory.clients.back()->close_calls, 1);
   }
   {
-    factory.configure = [](FakeClient& c, int) {
+    factory.configure = [](FakeConnection& c, int) {
       c.on_serve = [](StopToken) -> asio::awaitable<Error> { co_return Error{}; };
     };
     Session s = make();
@@ -362,20 +363,20 @@ TEST_F(SessionTest, UpdateHandlersOnlyWithADockerRuntime) {  // TestSessionCalls
   Collaborators collaborators{engine,   store,  engine, eni,    &resource, seq,
                               manifest, engine, engine, doctor, metrics};
   ResponderSet docker(collaborators, "1.2.3", {}, nullptr, nullptr);
-  auto c1 = std::make_shared<FakeClient>(io.get_executor());
+  auto c1 = std::make_shared<FakeConnection>(io.get_executor());
   docker.register_all(c1);
   EXPECT_TRUE(c1->handlers.count("StageUpdateMessage"));
   EXPECT_TRUE(c1->handlers.count("PerformUpdateMessage"));
   EXPECT_TRUE(c1->handlers.count("ConfirmAttachmentMessage"));
   EXPECT_EQ(c1->handlers.size(), 10u);
   ResponderSet containerd(collaborators, "containerd", {}, nullptr, nullptr);
-  auto c2 = std::make_shared<FakeClient>(io.get_executor());
+  auto c2 = std::make_shared<FakeConnection>(io.get_executor());
   containerd.register_all(c2);
   EXPECT_FALSE(c2->handlers.count("StageUpdateMessage"));
   Collaborators no_resource = collaborators;
   no_resource.resource = nullptr;
   ResponderSet plain(no_resource, "1.2.3", {}, nullptr, nullptr);
-  auto c3 = std::make_shared<FakeClient>(io.get_executor());
+  auto c3 = std::make_shared<FakeConnection>(io.get_executor());
   plain.register_all(c3);
   EXPECT_FALSE(c3->handlers.count("ConfirmAttachmentMessage"));
 }

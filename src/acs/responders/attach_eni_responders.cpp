@@ -64,7 +64,7 @@ Result<void> validate_attach_instance_eni(const AttachInstanceNetworkInterfacesM
   return validate_common(m, static_cast<const String*>(nullptr));
 }
 
-void AttachTaskEniResponder::register_on(const std::shared_ptr<Client>& client) {
+void AttachTaskEniResponder::register_on(const std::shared_ptr<Connection>& client) {
   Sender sender(client);
   client->on<AttachTaskNetworkInterfacesMessage>(
       [this, sender](const AttachTaskNetworkInterfacesMessage& m) { return handle(m, sender); });
@@ -80,7 +80,7 @@ asio::awaitable<void> AttachTaskEniResponder::handle(const AttachTaskNetworkInte
   attach(m, *m.taskArn, "task-eni", handler_, executor, sender);
 }
 
-void AttachInstanceEniResponder::register_on(const std::shared_ptr<Client>& client) {
+void AttachInstanceEniResponder::register_on(const std::shared_ptr<Connection>& client) {
   Sender sender(client);
   client->on<AttachInstanceNetworkInterfacesMessage>(
       [this, sender](const AttachInstanceNetworkInterfacesMessage& m) { return handle(m, sender); });

@@ -15,7 +15,7 @@ Result<void> validate_attach_instance_eni(const AttachInstanceNetworkInterfacesM
 class AttachTaskEniResponder {
  public:
   explicit AttachTaskEniResponder(EniHandler& handler) : handler_(handler) {}
-  void register_on(const std::shared_ptr<Client>& client);
+  void register_on(const std::shared_ptr<Connection>& client);
   asio::awaitable<void> handle(const AttachTaskNetworkInterfacesMessage& message, const Sender& sender);
 
  private:
@@ -25,7 +25,7 @@ class AttachTaskEniResponder {
 class AttachInstanceEniResponder {
  public:
   explicit AttachInstanceEniResponder(EniHandler& handler) : handler_(handler) {}
-  void register_on(const std::shared_ptr<Client>& client);
+  void register_on(const std::shared_ptr<Connection>& client);
   asio::awaitable<void> handle(const AttachInstanceNetworkInterfacesMessage& message, const Sender& sender);
 
  private:

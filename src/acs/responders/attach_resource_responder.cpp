@@ -108,7 +108,7 @@ Result<void> validate_attach_resource(const ConfirmAttachmentMessage* m) {
   return {};
 }
 
-void AttachResourceResponder::register_on(const std::shared_ptr<Client>& client) {
+void AttachResourceResponder::register_on(const std::shared_ptr<Connection>& client) {
   Sender sender(client);
   client->on<ConfirmAttachmentMessage>(
       [this, sender](const ConfirmAttachmentMessage& m) { return handle(m, sender); });

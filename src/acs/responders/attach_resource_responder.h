@@ -21,7 +21,7 @@ class AttachResourceResponder {
  public:
   AttachResourceResponder(ResourceHandler& handler, Metrics& metrics)
       : handler_(handler), metrics_(metrics) {}
-  void register_on(const std::shared_ptr<Client>& client);
+  void register_on(const std::shared_ptr<Connection>& client);
   asio::awaitable<void> handle(const ConfirmAttachmentMessage& message, const Sender& sender);
 
  private:

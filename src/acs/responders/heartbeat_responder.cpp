@@ -4,7 +4,7 @@
 
 namespace ecs::acs {
 
-void HeartbeatResponder::register_on(const std::shared_ptr<Client>& client) {
+void HeartbeatResponder::register_on(const std::shared_ptr<Connection>& client) {
   Sender sender(client);
   client->on<HeartbeatMessage>([this, sender](const HeartbeatMessage& m) { return handle(m, sender); });
 }

@@ -10,7 +10,7 @@ namespace ecs::acs {
 class HeartbeatResponder {
  public:
   explicit HeartbeatResponder(Doctor& doctor) : doctor_(doctor) {}
-  void register_on(const std::shared_ptr<Client>& client);
+  void register_on(const std::shared_ptr<Connection>& client);
   asio::awaitable<void> handle(const HeartbeatMessage& message, const Sender& sender);
 
  private:

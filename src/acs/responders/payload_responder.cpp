@@ -24,7 +24,7 @@ Result<void> validate_payload(const PayloadMessage* m) {
   return {};
 }
 
-void PayloadResponder::register_on(const std::shared_ptr<Client>& client) {
+void PayloadResponder::register_on(const std::shared_ptr<Connection>& client) {
   Sender sender(client);
   client->on<PayloadMessage>([this, sender](const PayloadMessage& m) { return handle(m, sender); });
 }

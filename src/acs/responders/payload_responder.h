@@ -16,7 +16,7 @@ Result<void> validate_payload(const PayloadMessage* message);
 class PayloadResponder {
  public:
   explicit PayloadResponder(PayloadHandler& handler) : handler_(handler) {}
-  void register_on(const std::shared_ptr<Client>& client);
+  void register_on(const std::shared_ptr<Connection>& client);
   asio::awaitable<void> handle(const PayloadMessage& message, const Sender& sender);
 
  private:

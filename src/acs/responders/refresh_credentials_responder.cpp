@@ -29,7 +29,7 @@ Result<void> validate_refresh_credentials(const IAMRoleCredentialsMessage* m) {
   return {};
 }
 
-void RefreshCredentialsResponder::register_on(const std::shared_ptr<Client>& client) {
+void RefreshCredentialsResponder::register_on(const std::shared_ptr<Connection>& client) {
   Sender sender(client);
   client->on<IAMRoleCredentialsMessage>(
       [this, sender](const IAMRoleCredentialsMessage& m) { return handle(m, sender); });

@@ -17,7 +17,7 @@ class RefreshCredentialsResponder {
  public:
   RefreshCredentialsResponder(CredentialsStore& store, CredentialsMetadata& metadata, Metrics& metrics)
       : store_(store), metadata_(metadata), metrics_(metrics) {}
-  void register_on(const std::shared_ptr<Client>& client);
+  void register_on(const std::shared_ptr<Connection>& client);
   asio::awaitable<void> handle(const IAMRoleCredentialsMessage& message, const Sender& sender);
 
  private:

@@ -16,7 +16,7 @@ ResponderSet::ResponderSet(Collaborators c, std::string docker_version, UpdateOp
                                       : nullptr),
       update_(std::move(updates), downloader, std::move(exit_for_update)) {}
 
-void ResponderSet::register_all(const std::shared_ptr<Client>& client) {
+void ResponderSet::register_all(const std::shared_ptr<Connection>& client) {
   payload_.register_on(client);
   refresh_.register_on(client);
   task_eni_.register_on(client);

@@ -34,7 +34,7 @@ class ResponderSet {
  public:
   ResponderSet(Collaborators c, std::string docker_version, UpdateOptions updates,
                UpdateDownloader* downloader, std::function<void()> exit_for_update);
-  void register_all(const std::shared_ptr<Client>& client);
+  void register_all(const std::shared_ptr<Connection>& client);
 
  private:
   std::string docker_version_;

@@ -14,7 +14,7 @@ void log_failure(const Message& message, const Error& error) {
 
 asio::awaitable<Result<void>> Sender::send(const Message& message) const {
   auto client = client_.lock();
-  if (!client) co_return make_error(wsclient::ClientErrc::not_connected, "the ACS connection is gone");
+  if (!client) co_return make_error(AcsErrc::not_connected, "the ACS connection is gone");
   auto result = co_await client->send(message);
   if (!result) log_failure(message, result.error());
   co_return result;

@@ -6,13 +6,13 @@
 
 #include <memory>
 
-#include "acs/client.h"
+#include "acs/connection.h"
 
 namespace ecs::acs {
 
 class Sender {
  public:
-  explicit Sender(std::weak_ptr<Client> client) : client_(std::move(client)) {}
+  explicit Sender(std::weak_ptr<Connection> client) : client_(std::move(client)) {}
 
   // Writes now and waits (for answers that must follow handling synchronously).
   asio::awaitable<Result<void>> send(const Message& message) const;
@@ -20,7 +20,7 @@ class Sender {
   void send_in_background(const Message& message) const;
 
  private:
-  std::weak_ptr<Client> client_;
+  std::weak_ptr<Connection> client_;
 };
 
 }  // namespace ecs::acs

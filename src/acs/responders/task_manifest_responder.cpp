@@ -5,7 +5,7 @@
 
 namespace ecs::acs {
 
-void TaskManifestResponder::register_on(const std::shared_ptr<Client>& client) {
+void TaskManifestResponder::register_on(const std::shared_ptr<Connection>& client) {
   Sender sender(client);
   client->on<TaskManifestMessage>([this, sender](const TaskManifestMessage& m) { return handle(m, sender); });
 }

@@ -14,7 +14,7 @@ class TaskManifestResponder {
   TaskManifestResponder(SequenceNumber& sequence, ManifestMessageId& manifest_id, TaskComparer& comparer,
                         Metrics& metrics)
       : sequence_(sequence), manifest_id_(manifest_id), comparer_(comparer), metrics_(metrics) {}
-  void register_on(const std::shared_ptr<Client>& client);
+  void register_on(const std::shared_ptr<Connection>& client);
   asio::awaitable<void> handle(const TaskManifestMessage& message, const Sender& sender);
 
  private:

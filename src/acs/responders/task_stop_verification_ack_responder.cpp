@@ -4,7 +4,7 @@
 
 namespace ecs::acs {
 
-void TaskStopVerificationAckResponder::register_on(const std::shared_ptr<Client>& client) {
+void TaskStopVerificationAckResponder::register_on(const std::shared_ptr<Connection>& client) {
   client->on<TaskStopVerificationAck>([this](const TaskStopVerificationAck& m) { return handle(m); });
 }
 

@@ -12,7 +12,7 @@ class TaskStopVerificationAckResponder {
  public:
   TaskStopVerificationAckResponder(ManifestMessageId& manifest_id, TaskStopper& stopper, Metrics& metrics)
       : manifest_id_(manifest_id), stopper_(stopper), metrics_(metrics) {}
-  void register_on(const std::shared_ptr<Client>& client);
+  void register_on(const std::shared_ptr<Connection>& client);
   asio::awaitable<void> handle(const TaskStopVerificationAck& message);
 
  private:

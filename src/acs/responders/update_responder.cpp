@@ -27,7 +27,7 @@ std::string random_hex() {
 
 }  // namespace
 
-void UpdateResponder::register_on(const std::shared_ptr<Client>& client) {
+void UpdateResponder::register_on(const std::shared_ptr<Connection>& client) {
   Sender sender(client);
   client->on<StageUpdateMessage>([this, sender](const StageUpdateMessage& m) { return stage(m, sender); });
   client->on<PerformUpdateMessage>(

@@ -33,7 +33,7 @@ class UpdateResponder {
   // exit_for_update: saves state and ends the process with kUpdateExitCode.
   UpdateResponder(UpdateOptions options, UpdateDownloader* downloader, std::function<void()> exit_for_update)
       : options_(std::move(options)), downloader_(downloader), exit_for_update_(std::move(exit_for_update)) {}
-  void register_on(const std::shared_ptr<Client>& client);
+  void register_on(const std::shared_ptr<Connection>& client);
   asio::awaitable<void> stage(const StageUpdateMessage& message, const Sender& sender);
   asio::awaitable<void> perform(const PerformUpdateMessage& message, const Sender& sender);
 

@@ -4,7 +4,7 @@
 //    read a deadline of rw_timeout (3 min) is armed; pings are answered by Beast and are not
 //    activity.
 //  * The end is classified like the reference: a close frame with 1000/1001/1011, or the TCP
-//    stream ending without a close frame (1006), is ClientErrc::eof — reconnect at once; every
+//    stream ending without a close frame (1006), is ConnectionErrc::eof — reconnect at once; every
 //    other close code, an empty close payload (1005), a read timeout, a reset or a local close
 //    is an error whose text is the reference's (`websocket: close 1013 (try again later): ...`).
 //  * send() serializes writes (one frame at a time, each with the rw deadline).
@@ -25,7 +25,7 @@
 
 namespace ecs::wsclient {
 
-enum class ClientErrc {
+enum class ConnectionErrc {
   eof = 1,         // permissible end: reconnect immediately
   closed_by_peer,  // a close frame with a code that is not permissible (text has the code)
   read_timeout,    // nothing read before the deadline ("i/o timeout")
@@ -34,10 +34,10 @@ enum class ClientErrc {
   write_failed,    // a write failed or timed out
   cancelled,       // the caller's stop token
 };
-const boost::system::error_category& client_category();
-error_code make_error_code(ClientErrc e);
+const boost::system::error_category& connection_category();
+error_code make_error_code(ConnectionErrc e);
 
-struct ClientOptions {
+struct ConnectionOptions {
   std::chrono::nanoseconds rw_timeout{std::chrono::minutes(3)};
   std::chrono::nanoseconds disconnect_timeout{std::chrono::minutes(30)};
   std::chrono::nanoseconds disconnect_jitter{std::chrono::minutes(5)};
@@ -46,18 +46,20 @@ struct ClientOptions {
 // Text of a close error as the reference writes it: "websocket: close 1013 (try again later): x".
 std::string close_error_text(int code, std::string_view reason);
 bool is_permissible_close_code(int code);  // 1000, 1001, 1006, 1011
+// The reference's text for a write without a connection.
+const char* not_connected_text();
 
-class Client {
+class Connection {
  public:
   // Each frame is followed, in the same buffer, by kFramePadding readable zero bytes, so a
   // parser that reads past the end (simdjson) can parse it where it is, without a copy.
   using FrameHandler = std::function<asio::awaitable<void>(std::string_view frame, bool text)>;
   static constexpr std::size_t kFramePadding = 64;
 
-  Client(std::unique_ptr<WebSocket> socket, ClientOptions options, Jitter& jitter);
-  ~Client();
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
+  Connection(std::unique_ptr<WebSocket> socket, ConnectionOptions options, Jitter& jitter);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
 
   // Reads until the connection ends or `stop` stops; the error says why (see above).
   asio::awaitable<Error> serve(FrameHandler on_frame, StopToken stop = {});
@@ -75,6 +77,7 @@ class Client {
   void start_periodic_disconnect(std::function<void(const error_code&)> on_fired = {});
 
  private:
+  asio::awaitable<Result<void>> enqueue(std::string text, bool close_frame);
   asio::awaitable<void> writer();
   void arm_read_deadline();
 
@@ -86,7 +89,7 @@ class Client {
   };
 
   std::unique_ptr<WebSocket> socket_;
-  ClientOptions options_;
+  ConnectionOptions options_;
   Jitter& jitter_;
   asio::steady_timer read_deadline_;
   asio::steady_timer disconnect_timer_;
@@ -104,4 +107,4 @@ class Client {
 }  // namespace ecs::wsclient
 
 template <>
-struct boost::system::is_error_code_enum<ecs::wsclient::ClientErrc> : std::true_type {};
+struct boost::system::is_error_code_enum<ecs::wsclient::ConnectionErrc> : std::true_type {};

@@ -1,4 +1,4 @@
-// Test doubles for the ACS session's collaborators: a scripted Client (what connect() and
+// Test doubles for the ACS session's collaborators: a scripted Connection (what connect() and
 // serve() return, what was sent, which handlers were registered), its factory, endpoint
 // discovery with scripted answers, and a metrics recorder.
 #pragma once
@@ -10,14 +10,21 @@
 #include <string>
 #include <vector>
 
-#include "acs/client.h"
+#include "acs/connection.h"
 #include "acs/session.h"
 
 namespace ecs::test {
 
-class FakeClient : public acs::Client {
+// What a fake connection's serve() ends with after close(): a plain error, as the real
+// connection's "use of closed network connection" (the session backs off on it).
+inline Error closed_locally_error(std::string text = "use of closed network connection") {
+  return make_error(errc::make_error_code(errc::connection_aborted), std::move(text));
+}
+inline const error_code kClosedLocally = errc::make_error_code(errc::connection_aborted);
+
+class FakeConnection : public acs::Connection {
  public:
-  explicit FakeClient(asio::any_io_executor executor, std::string url = "")
+  explicit FakeConnection(asio::any_io_executor executor, std::string url = "")
       : executor_(executor), url_(std::move(url)) {}
 
   std::function<Result<void>()> on_connect = [] { return Result<void>(); };
@@ -35,9 +42,8 @@ class FakeClient : public acs::Client {
       asio::steady_timer t(executor_, std::chrono::milliseconds(1));
       co_await t.async_wait(asio::use_awaitable);
     }
-    co_return stop.stopped()
-        ? make_error(wsclient::ClientErrc::cancelled, "context canceled")
-        : make_error(wsclient::ClientErrc::closed_locally, "use of closed network connection");
+    co_return stop.stopped() ? make_error(acs::AcsErrc::cancelled, "context canceled")
+                             : closed_locally_error();
   }
   asio::awaitable<Result<void>> send(const acs::Message& message) override {
     sent.push_back(message);
@@ -90,20 +96,20 @@ class FakeClient : public acs::Client {
   std::function<void()> any;
 };
 
-class FakeClientFactory : public acs::ClientFactory {
+class FakeConnectionFactory : public acs::ConnectionFactory {
  public:
-  explicit FakeClientFactory(asio::any_io_executor executor) : executor_(executor) {}
+  explicit FakeConnectionFactory(asio::any_io_executor executor) : executor_(executor) {}
   // Configures each new client (index = how many were made before).
-  std::function<void(FakeClient&, int)> configure;
-  std::shared_ptr<acs::Client> make(const Url& url) override {
-    auto c = std::make_shared<FakeClient>(executor_, url.to_string());
+  std::function<void(FakeConnection&, int)> configure;
+  std::shared_ptr<acs::Connection> make(const Url& url) override {
+    auto c = std::make_shared<FakeConnection>(executor_, url.to_string());
     urls.push_back(url.to_string());
     if (configure) configure(*c, static_cast<int>(clients.size()));
     clients.push_back(c);
     return c;
   }
   std::vector<std::string> urls;
-  std::vector<std::shared_ptr<FakeClient>> clients;
+  std::vector<std::shared_ptr<FakeConnection>> clients;
 
  private:
   asio::any_io_executor executor_;

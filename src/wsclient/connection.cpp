@@ -1,4 +1,4 @@
-#include "wsclient/client.h"
+#include "wsclient/connection.h"
 
 #include <cstring>
 
@@ -16,24 +16,27 @@ namespace websocket = beast::websocket;
 
 namespace {
 
-class ClientCategory : public boost::system::error_category {
+// The reference's text (its wsclient/client.go), used wherever a write finds no connection.
+constexpr const char* kNotConnectedText = "the connection is currently nil. Please connect and try again.";
+
+class ConnectionCategory : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "wsclient-connection"; }
   std::string message(int ev) const override {
-    switch (static_cast<ClientErrc>(ev)) {
-      case ClientErrc::eof:
+    switch (static_cast<ConnectionErrc>(ev)) {
+      case ConnectionErrc::eof:
         return "EOF";
-      case ClientErrc::closed_by_peer:
+      case ConnectionErrc::closed_by_peer:
         return "websocket: closed by peer";
-      case ClientErrc::read_timeout:
+      case ConnectionErrc::read_timeout:
         return "i/o timeout";
-      case ClientErrc::closed_locally:
+      case ConnectionErrc::closed_locally:
         return "use of closed network connection";
-      case ClientErrc::not_connected:
-        return "the connection is currently nil. Please connect and try again.";
-      case ClientErrc::write_failed:
+      case ConnectionErrc::not_connected:
+        return kNotConnectedText;
+      case ConnectionErrc::write_failed:
         return "websocket write failed";
-      case ClientErrc::cancelled:
+      case ConnectionErrc::cancelled:
         return "context canceled";
     }
     return "websocket error";
@@ -78,12 +81,12 @@ std::string_view close_code_name(int code) {
 
 }  // namespace
 
-const boost::system::error_category& client_category() {
-  static const ClientCategory c;
+const boost::system::error_category& connection_category() {
+  static const ConnectionCategory c;
   return c;
 }
 
-error_code make_error_code(ClientErrc e) { return {static_cast<int>(e), client_category()}; }
+error_code make_error_code(ConnectionErrc e) { return {static_cast<int>(e), connection_category()}; }
 
 std::string close_error_text(int code, std::string_view reason) {
   std::string text = "websocket: close " + std::to_string(code);
@@ -97,24 +100,24 @@ bool is_permissible_close_code(int code) {
   return code == 1000 || code == 1001 || code == 1006 || code == 1011;
 }
 
-Client::Client(std::unique_ptr<WebSocket> socket, ClientOptions options, Jitter& jitter)
+Connection::Connection(std::unique_ptr<WebSocket> socket, ConnectionOptions options, Jitter& jitter)
     : socket_(std::move(socket)),
       options_(options),
       jitter_(jitter),
       read_deadline_(socket_->get_executor()),
       disconnect_timer_(socket_->get_executor()),
       alive_(std::make_shared<bool>(true)) {
-  // The reference sets no read limit; Beast's default (16 MiB) stays as a safety bound.
+  // The reference sets no read limit; 64 MiB bounds what one frame can make this process hold.
   socket_->read_message_max(64 * 1024 * 1024);
   socket_->auto_fragment(false);
 }
 
-Client::~Client() {
+Connection::~Connection() {
   *alive_ = false;
   close();
 }
 
-void Client::close() {
+void Connection::close() {
   if (closed_) return;
   closed_ = true;
   read_deadline_.cancel();
@@ -125,7 +128,7 @@ void Client::close() {
   tcp.close();
 }
 
-void Client::arm_read_deadline() {
+void Connection::arm_read_deadline() {
   read_deadline_.expires_after(options_.rw_timeout);
   read_deadline_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
     if (ec || !*alive) return;  // re-armed, cancelled or gone
@@ -134,11 +137,11 @@ void Client::arm_read_deadline() {
   });
 }
 
-void Client::extend_read_deadline() {
+void Connection::extend_read_deadline() {
   if (!closed_) arm_read_deadline();
 }
 
-asio::awaitable<Error> Client::serve(FrameHandler on_frame, StopToken stop) {
+asio::awaitable<Error> Connection::serve(FrameHandler on_frame, StopToken stop) {
   bool cancelled = false;
   const std::size_t stop_id = stop.on_stop([this, &cancelled] {
     cancelled = true;
@@ -148,8 +151,8 @@ asio::awaitable<Error> Client::serve(FrameHandler on_frame, StopToken stop) {
   Error result;
   for (;;) {
     if (closed_) {
-      result = cancelled ? make_error(ClientErrc::cancelled, "context canceled")
-                         : make_error(ClientErrc::closed_locally, "use of closed network connection");
+      result = cancelled ? make_error(ConnectionErrc::cancelled, "context canceled")
+                         : make_error(ConnectionErrc::closed_locally, "use of closed network connection");
       break;
     }
     arm_read_deadline();
@@ -164,21 +167,21 @@ asio::awaitable<Error> Client::serve(FrameHandler on_frame, StopToken stop) {
     }
     if (ec) {
       if (cancelled) {
-        result = make_error(ClientErrc::cancelled, "context canceled");
+        result = make_error(ConnectionErrc::cancelled, "context canceled");
       } else if (read_timed_out_) {
-        result = make_error(ClientErrc::read_timeout, "read: i/o timeout");
+        result = make_error(ConnectionErrc::read_timeout, "read: i/o timeout");
       } else if (ec == websocket::error::closed) {
         // A close frame arrived; Beast has already answered it with the same code.
         const int code =
             socket_->reason().code == websocket::close_code::none ? 1005 : socket_->reason().code;
         const std::string text = close_error_text(code, socket_->reason().reason);
-        result = is_permissible_close_code(code) ? make_error(ClientErrc::eof, text)
-                                                 : make_error(ClientErrc::closed_by_peer, text);
+        result = is_permissible_close_code(code) ? make_error(ConnectionErrc::eof, text)
+                                                 : make_error(ConnectionErrc::closed_by_peer, text);
       } else if (ec == asio::error::eof || ec == tls::TlsErrc::stream_truncated) {
         // The TCP stream ended without a close frame: 1006, which the reference reconnects on.
-        result = make_error(ClientErrc::eof, close_error_text(1006, "unexpected EOF"));
+        result = make_error(ConnectionErrc::eof, close_error_text(1006, "unexpected EOF"));
       } else if (closed_) {
-        result = make_error(ClientErrc::closed_locally, "use of closed network connection");
+        result = make_error(ConnectionErrc::closed_locally, "use of closed network connection");
       } else {
         result = make_error(ec, "websocket: " + ec.message());
       }
@@ -196,14 +199,18 @@ asio::awaitable<Error> Client::serve(FrameHandler on_frame, StopToken stop) {
   co_return result;
 }
 
-asio::awaitable<Result<void>> Client::send(std::string text) {
-  Pending p{std::move(text), false, std::make_shared<AsyncEvent>(socket_->get_executor()),
+asio::awaitable<Result<void>> Connection::send(std::string text) { return enqueue(std::move(text), false); }
+
+asio::awaitable<Result<void>> Connection::send_close(std::string reason) {
+  return enqueue(std::move(reason), true);
+}
+
+asio::awaitable<Result<void>> Connection::enqueue(std::string text, bool close_frame) {
+  Pending p{std::move(text), close_frame, std::make_shared<AsyncEvent>(socket_->get_executor()),
             std::make_shared<Result<void>>()};
   auto done = p.done;
   auto result = p.result;
-  if (closed_)
-    co_return make_error(ClientErrc::not_connected,
-                         "the connection is currently nil. Please connect and try again.");
+  if (closed_) co_return make_error(ConnectionErrc::not_connected, kNotConnectedText);
   queue_.push_back(std::move(p));
   if (!writer_running_) {
     writer_running_ = true;
@@ -213,24 +220,9 @@ asio::awaitable<Result<void>> Client::send(std::string text) {
   co_return *result;
 }
 
-asio::awaitable<Result<void>> Client::send_close(std::string reason) {
-  Pending p{std::move(reason), true, std::make_shared<AsyncEvent>(socket_->get_executor()),
-            std::make_shared<Result<void>>()};
-  auto done = p.done;
-  auto result = p.result;
-  if (closed_)
-    co_return make_error(ClientErrc::not_connected,
-                         "the connection is currently nil. Please connect and try again.");
-  queue_.push_back(std::move(p));
-  if (!writer_running_) {
-    writer_running_ = true;
-    asio::co_spawn(socket_->get_executor(), writer(), asio::detached);
-  }
-  co_await done->wait();
-  co_return *result;
-}
+const char* not_connected_text() { return kNotConnectedText; }
 
-asio::awaitable<void> Client::writer() {
+asio::awaitable<void> Connection::writer() {
   auto alive = alive_;
   asio::steady_timer deadline(socket_->get_executor());
   while (*alive && !queue_.empty()) {
@@ -238,7 +230,7 @@ asio::awaitable<void> Client::writer() {
     queue_.pop_front();
     error_code ec;
     if (closed_) {
-      ec = make_error_code(ClientErrc::not_connected);
+      ec = make_error_code(ConnectionErrc::not_connected);
     } else if (close_sent_ && !p.close_frame) {
       ec = websocket::error::closed;  // after our close frame, data writes fail locally
     } else {
@@ -262,14 +254,15 @@ asio::awaitable<void> Client::writer() {
       deadline.cancel();
     }
     if (!*alive) co_return;
-    *p.result = ec ? Result<void>(make_error(ClientErrc::write_failed, "websocket write: " + ec.message()))
-                   : Result<void>();
+    *p.result =
+        ec ? Result<void>(make_error(ConnectionErrc::write_failed, "websocket write: " + ec.message()))
+           : Result<void>();
     p.done->set();
   }
   writer_running_ = false;
 }
 
-void Client::start_periodic_disconnect(std::function<void(const error_code&)> on_fired) {
+void Connection::start_periodic_disconnect(std::function<void(const error_code&)> on_fired) {
   const auto after = options_.disconnect_timeout + std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                        options_.disconnect_jitter * jitter_.uniform());
   disconnect_timer_.expires_after(after);
