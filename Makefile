@@ -61,7 +61,7 @@ build: deps
 test: check asan fuzz
 
 # ctest runs the unit, integration and real-dockerd tests; the Docker engine is started and
-# stopped by ctest fixtures (tests/docker/dockerd.sh).
+# stopped by ctest fixtures (tests/dockerd/dockerd.sh).
 .PHONY: check
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600

@@ -32,7 +32,7 @@ APT_TEST_PACKAGES=(
   clang libclang-rt-14-dev
   # a real Docker engine and a busybox for the tests
   docker.io busybox-static
-  # pgrep in tests/docker/dockerd.sh
+  # pgrep in tests/dockerd/dockerd.sh
   procps
 )
 APT_PACKAGES=("${APT_BUILD_PACKAGES[@]}" "${APT_TEST_PACKAGES[@]}")

@@ -18,7 +18,7 @@
 #include "aws/sigv4.h"
 #include "core/log.h"
 #include "core/worker_pool.h"
-#include "docker/client.h"
+#include "dockerapi/client.h"
 #include "execcmd/manager.h"
 #include "server/credentials_endpoint.h"
 #include "server/introspection.h"
@@ -139,7 +139,7 @@ class Agent {
   std::shared_ptr<aws::CredentialsProvider> agent_credentials_;
   std::string region_;
   std::unique_ptr<aws::EcsClient> ecs_;
-  std::unique_ptr<docker::EngineClient> docker_;
+  std::unique_ptr<dockerapi::EngineClient> docker_;
   std::string docker_version_;
   std::unique_ptr<server::IntrospectionEndpoint> introspection_;
   std::unique_ptr<server::CredentialsEndpoint> credentials_endpoint_;
@@ -302,7 +302,7 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   ecs_ = std::make_unique<aws::EcsClient>(*http_, pool_, agent_credentials_, ecs_options, clock_, jitter_);
 
   // Docker (optional for the session: its version goes into the registration).
-  auto docker = docker::EngineClient::from_docker_host(config_.docker_host);
+  auto docker = dockerapi::EngineClient::from_docker_host(config_.docker_host);
   if (docker) {
     docker_ = std::move(*docker);
     auto v = co_await docker_->version(5s, stop);

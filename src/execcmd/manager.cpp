@@ -11,7 +11,7 @@
 
 namespace ecs::execcmd {
 
-using docker::DockerErrc;
+using dockerapi::DockerErrc;
 using std::chrono::nanoseconds;
 
 namespace {
@@ -252,7 +252,7 @@ std::string Manager::exec_user() const {
   return options_.paths.platform == Platform::windows ? "NT AUTHORITY\\SYSTEM" : "0";
 }
 
-asio::awaitable<Result<AgentMetadata>> Manager::do_start_agent(docker::ExecApi& docker,
+asio::awaitable<Result<AgentMetadata>> Manager::do_start_agent(dockerapi::ExecApi& docker,
                                                                const std::string& container_id,
                                                                const ManagedAgentState& state,
                                                                std::chrono::steady_clock::time_point deadline,
@@ -263,7 +263,7 @@ asio::awaitable<Result<AgentMetadata>> Manager::do_start_agent(docker::ExecApi& 
     return std::clamp(left, nanoseconds(1), options_.timing.call_timeout);
   };
   const std::string cmd = exec_command(state);
-  docker::ExecConfig config;
+  dockerapi::ExecConfig config;
   config.user = exec_user();
   config.detach = true;
   config.cmd = {cmd};
@@ -293,14 +293,13 @@ asio::awaitable<Result<AgentMetadata>> Manager::do_start_agent(docker::ExecApi& 
   co_return metadata;
 }
 
-asio::awaitable<Result<docker::ExecInspect>> Manager::inspect_exec_agent_process(docker::ExecApi& docker,
-                                                                                 const std::string& exec_id,
-                                                                                 const StopToken& stop) {
+asio::awaitable<Result<dockerapi::ExecInspect>> Manager::inspect_exec_agent_process(
+    dockerapi::ExecApi& docker, const std::string& exec_id, const StopToken& stop) {
   const Timing& t = options_.timing;
   ExponentialBackoff backoff(t.retry_min_delay, t.retry_max_delay, t.retry_jitter, t.retry_multiplier,
                              jitter_);
   const auto deadline = clock_.now() + t.inspect_retry_timeout;
-  Result<docker::ExecInspect> last = canceled_error();  // no attempt made
+  Result<dockerapi::ExecInspect> last = canceled_error();  // no attempt made
   for (int attempt = 1; attempt <= t.max_attempts; ++attempt) {
     if (stop.stopped() || clock_.now() >= deadline) break;
     const nanoseconds budget =
@@ -318,7 +317,8 @@ asio::awaitable<Result<docker::ExecInspect>> Manager::inspect_exec_agent_process
   co_return last;
 }
 
-asio::awaitable<bool> Manager::agent_process_listed(docker::ExecApi& docker, const std::string& container_id,
+asio::awaitable<bool> Manager::agent_process_listed(dockerapi::ExecApi& docker,
+                                                    const std::string& container_id,
                                                     const AgentMetadata& metadata, const StopToken& stop) {
   if (metadata.pid.empty() || metadata.cmd.empty()) co_return false;
   auto top = co_await docker.top(container_id, options_.timing.call_timeout, stop);
@@ -347,7 +347,7 @@ asio::awaitable<bool> Manager::agent_process_listed(docker::ExecApi& docker, con
   co_return false;
 }
 
-asio::awaitable<Result<void>> Manager::start_agent(docker::ExecApi& docker, TaskInfo task,
+asio::awaitable<Result<void>> Manager::start_agent(dockerapi::ExecApi& docker, TaskInfo task,
                                                    std::shared_ptr<Container> container,
                                                    std::string container_id, StopToken stop) {
   if (!is_exec_enabled(*container)) {
@@ -359,7 +359,7 @@ asio::awaitable<Result<void>> Manager::start_agent(docker::ExecApi& docker, Task
   co_return co_await start_agent_locked(docker, task, *container, container_id, stop);
 }
 
-asio::awaitable<Result<void>> Manager::start_agent_locked(docker::ExecApi& docker, const TaskInfo& task,
+asio::awaitable<Result<void>> Manager::start_agent_locked(dockerapi::ExecApi& docker, const TaskInfo& task,
                                                           Container& container,
                                                           const std::string& container_id,
                                                           const StopToken& stop) {
@@ -437,7 +437,7 @@ asio::awaitable<Result<void>> Manager::start_agent_locked(docker::ExecApi& docke
   co_return Result<void>();
 }
 
-asio::awaitable<RestartResult> Manager::restart_agent_if_stopped(docker::ExecApi& docker, TaskInfo task,
+asio::awaitable<RestartResult> Manager::restart_agent_if_stopped(dockerapi::ExecApi& docker, TaskInfo task,
                                                                  std::shared_ptr<Container> container,
                                                                  std::string container_id, StopToken stop) {
   const RestartResult not_restarted;

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "docker/client.h"
+#include "dockerapi/client.h"
 #include "execcmd/filesystem.h"
 #include "execcmd/model.h"
 
@@ -110,11 +110,11 @@ class Manager {
                                     std::vector<std::string>& binds);
 
   // Starts the agent unless the one recorded is still running.
-  asio::awaitable<Result<void>> start_agent(docker::ExecApi& docker, TaskInfo task,
+  asio::awaitable<Result<void>> start_agent(dockerapi::ExecApi& docker, TaskInfo task,
                                             std::shared_ptr<Container> container, std::string container_id,
                                             StopToken stop = {});
 
-  asio::awaitable<RestartResult> restart_agent_if_stopped(docker::ExecApi& docker, TaskInfo task,
+  asio::awaitable<RestartResult> restart_agent_if_stopped(dockerapi::ExecApi& docker, TaskInfo task,
                                                           std::shared_ptr<Container> container,
                                                           std::string container_id, StopToken stop = {});
 
@@ -127,22 +127,22 @@ class Manager {
   std::string exec_command(const ManagedAgentState& state) const;    // the in-container binary
   std::string exec_user() const;
   // One attempt: create, start, inspect.
-  asio::awaitable<Result<AgentMetadata>> do_start_agent(docker::ExecApi& docker,
+  asio::awaitable<Result<AgentMetadata>> do_start_agent(dockerapi::ExecApi& docker,
                                                         const std::string& container_id,
                                                         const ManagedAgentState& state,
                                                         std::chrono::steady_clock::time_point deadline,
                                                         const StopToken& stop);
   // Up to 5 inspects; a Docker timeout stops at once (non-retryable), so does a 404
   // (Deviation: a definitive answer). No attempt (stopped or past the deadline): canceled.
-  asio::awaitable<Result<docker::ExecInspect>> inspect_exec_agent_process(docker::ExecApi& docker,
-                                                                          const std::string& exec_id,
-                                                                          const StopToken& stop);
+  asio::awaitable<Result<dockerapi::ExecInspect>> inspect_exec_agent_process(dockerapi::ExecApi& docker,
+                                                                             const std::string& exec_id,
+                                                                             const StopToken& stop);
   // Deviation: after a 404, does the container still run the stored PID with the agent's command?
-  asio::awaitable<bool> agent_process_listed(docker::ExecApi& docker, const std::string& container_id,
+  asio::awaitable<bool> agent_process_listed(dockerapi::ExecApi& docker, const std::string& container_id,
                                              const AgentMetadata& metadata, const StopToken& stop);
 
  private:
-  asio::awaitable<Result<void>> start_agent_locked(docker::ExecApi& docker, const TaskInfo& task,
+  asio::awaitable<Result<void>> start_agent_locked(dockerapi::ExecApi& docker, const TaskInfo& task,
                                                    Container& container, const std::string& container_id,
                                                    const StopToken& stop);
   void set_state(const TaskInfo& task, Container& container, const ManagedAgentState& state);

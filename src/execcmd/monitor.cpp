@@ -30,8 +30,8 @@ asio::awaitable<void> counted(asio::awaitable<void> work, std::shared_ptr<Childr
 
 }  // namespace
 
-Monitor::Monitor(Manager& manager, docker::ExecApi& docker, TaskSource& tasks, ManagedAgentReporter& reporter,
-                 Clock& clock, Jitter& jitter, MonitorOptions options)
+Monitor::Monitor(Manager& manager, dockerapi::ExecApi& docker, TaskSource& tasks,
+                 ManagedAgentReporter& reporter, Clock& clock, Jitter& jitter, MonitorOptions options)
     : manager_(manager),
       docker_(docker),
       tasks_(tasks),

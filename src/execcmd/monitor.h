@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "docker/client.h"
+#include "dockerapi/client.h"
 #include "execcmd/manager.h"
 #include "execcmd/model.h"
 
@@ -44,7 +44,7 @@ struct MonitorOptions {
 
 class Monitor {
  public:
-  Monitor(Manager& manager, docker::ExecApi& docker, TaskSource& tasks, ManagedAgentReporter& reporter,
+  Monitor(Manager& manager, dockerapi::ExecApi& docker, TaskSource& tasks, ManagedAgentReporter& reporter,
           Clock& clock, Jitter& jitter, MonitorOptions options = {});
 
   // Ticks every interval (the first one interval after the start) until `stop`; each tick runs a
@@ -80,7 +80,7 @@ class Monitor {
                                            const std::string& docker_id, const StopToken& stop);
 
   Manager& manager_;
-  docker::ExecApi& docker_;
+  dockerapi::ExecApi& docker_;
   TaskSource& tasks_;
   ManagedAgentReporter& reporter_;
   Clock& clock_;

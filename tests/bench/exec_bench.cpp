@@ -15,7 +15,7 @@
 #include <fstream>
 
 #include "core/log.h"
-#include "docker/client.h"
+#include "dockerapi/client.h"
 #include "execcmd/manager.h"
 #include "execcmd/monitor.h"
 #include "ratio_reporter.h"
@@ -68,7 +68,7 @@ struct World {
   std::string why;
   std::unique_ptr<test::TempDir> root;
   std::unique_ptr<test::ExecHostTree> tree;
-  std::unique_ptr<docker::EngineClient> client;
+  std::unique_ptr<dockerapi::EngineClient> client;
   execcmd::RealFileSystem files;
   SteadyClock clock;
   FixedJitter no_jitter{0.0};  // the sweep's per-container wait becomes 1 ns
@@ -82,7 +82,7 @@ struct World {
     if (engine == nullptr) return false;
     root = std::make_unique<test::TempDir>();
     tree = std::make_unique<test::ExecHostTree>(root->path(), ECS_FAKE_SSM_AGENT);
-    auto c = docker::EngineClient::from_docker_host(engine->docker_host);
+    auto c = dockerapi::EngineClient::from_docker_host(engine->docker_host);
     if (!c) {
       why = c.error().message;
       return false;
@@ -104,7 +104,7 @@ struct World {
     c->managed_agents.push_back(agent);
     std::vector<std::string> binds;
     if (!manager->initialize_container(task, *c, binds)) return nullptr;
-    docker::ContainerCreateConfig config;
+    dockerapi::ContainerCreateConfig config;
     config.name = "ecs-exec-bench-" + name;
     config.image = engine->busybox_image;
     config.cmd = {"sleep", "3600"};
@@ -206,8 +206,8 @@ void BM_MonitorSweep50(benchmark::State& state) {
   if (set.reporter.events != 0) state.SkipWithError("an agent was reported as not running");
 }
 
-asio::awaitable<void> inspect_one(docker::EngineClient& client, std::string exec_id, int& failures) {
-  auto r = co_await client.inspect_exec(exec_id, docker::kDefaultCallTimeout, {});
+asio::awaitable<void> inspect_one(dockerapi::EngineClient& client, std::string exec_id, int& failures) {
+  auto r = co_await client.inspect_exec(exec_id, dockerapi::kDefaultCallTimeout, {});
   if (!r || !r->running) ++failures;
 }
 

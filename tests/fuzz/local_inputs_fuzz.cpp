@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "docker/types.h"
+#include "dockerapi/types.h"
 #include "execcmd/model.h"
 #include "state/agent_state.h"
 #include "state/checkpoint.h"
@@ -26,12 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!again || ecs::state::encode_state(*again) != encoded) std::abort();
   }
   (void)ecs::execcmd::managed_agent_from_json(input);
-  (void)ecs::docker::parse_version(input);
-  (void)ecs::docker::parse_exec_inspect(input);
-  (void)ecs::docker::parse_container_inspect(input);
-  (void)ecs::docker::parse_image_inspect(input);
-  (void)ecs::docker::parse_top(input);
-  (void)ecs::docker::parse_id(input, "fuzz");
-  (void)ecs::docker::parse_error_message(input, true);
+  (void)ecs::dockerapi::parse_version(input);
+  (void)ecs::dockerapi::parse_exec_inspect(input);
+  (void)ecs::dockerapi::parse_container_inspect(input);
+  (void)ecs::dockerapi::parse_image_inspect(input);
+  (void)ecs::dockerapi::parse_top(input);
+  (void)ecs::dockerapi::parse_id(input, "fuzz");
+  (void)ecs::dockerapi::parse_error_message(input, true);
   return 0;
 }

@@ -10,7 +10,7 @@
 #include "support/process.h"
 
 #ifndef ECS_DOCKERD_SCRIPT
-#error "ECS_DOCKERD_SCRIPT must name tests/docker/dockerd.sh"
+#error "ECS_DOCKERD_SCRIPT must name tests/dockerd/dockerd.sh"
 #endif
 
 namespace ecs::test {

@@ -1,4 +1,4 @@
-// The private Docker engine of a test run (tests/docker/dockerd.sh).
+// The private Docker engine of a test run (tests/dockerd/dockerd.sh).
 //
 // Under ctest the engine is started once by the `dockerd_start` fixture test and stopped by
 // `dockerd_stop`, also when tests fail; ECS_TEST_DOCKERD_STATE names its state file. A test

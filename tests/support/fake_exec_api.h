@@ -6,15 +6,15 @@
 #include <string>
 #include <vector>
 
-#include "docker/client.h"
+#include "dockerapi/client.h"
 
 namespace ecs::test {
 
-class FakeExecApi : public docker::ExecApi {
+class FakeExecApi : public dockerapi::ExecApi {
  public:
   struct CreateCall {
     std::string container_id;
-    docker::ExecConfig config;
+    dockerapi::ExecConfig config;
     std::chrono::nanoseconds timeout;
   };
   struct IdCall {
@@ -24,15 +24,15 @@ class FakeExecApi : public docker::ExecApi {
 
   std::function<Result<std::string>(const CreateCall&)> on_create;
   std::function<Result<void>(const IdCall&)> on_start;
-  std::function<Result<docker::ExecInspect>(const IdCall&)> on_inspect;
-  std::function<Result<docker::TopResult>(const IdCall&)> on_top;
+  std::function<Result<dockerapi::ExecInspect>(const IdCall&)> on_inspect;
+  std::function<Result<dockerapi::TopResult>(const IdCall&)> on_top;
   // Runs before each call (tests use it to stop a token or count concurrency).
   std::function<asio::awaitable<void>()> before_call;
 
   std::vector<CreateCall> creates;
   std::vector<IdCall> starts, inspects, tops;
 
-  asio::awaitable<Result<std::string>> create_exec(std::string container_id, docker::ExecConfig config,
+  asio::awaitable<Result<std::string>> create_exec(std::string container_id, dockerapi::ExecConfig config,
                                                    std::chrono::nanoseconds timeout, StopToken) override {
     if (before_call) co_await before_call();
     creates.push_back({container_id, config, timeout});
@@ -46,16 +46,16 @@ class FakeExecApi : public docker::ExecApi {
     if (!on_start) co_return unset("start_exec");
     co_return on_start(starts.back());
   }
-  asio::awaitable<Result<docker::ExecInspect>> inspect_exec(std::string exec_id,
-                                                            std::chrono::nanoseconds timeout,
-                                                            StopToken) override {
+  asio::awaitable<Result<dockerapi::ExecInspect>> inspect_exec(std::string exec_id,
+                                                               std::chrono::nanoseconds timeout,
+                                                               StopToken) override {
     if (before_call) co_await before_call();
     inspects.push_back({exec_id, timeout});
     if (!on_inspect) co_return unset("inspect_exec");
     co_return on_inspect(inspects.back());
   }
-  asio::awaitable<Result<docker::TopResult>> top(std::string container_id, std::chrono::nanoseconds timeout,
-                                                 StopToken) override {
+  asio::awaitable<Result<dockerapi::TopResult>> top(std::string container_id,
+                                                    std::chrono::nanoseconds timeout, StopToken) override {
     if (before_call) co_await before_call();
     tops.push_back({container_id, timeout});
     if (!on_top) co_return unset("top");
@@ -63,7 +63,7 @@ class FakeExecApi : public docker::ExecApi {
   }
 
   static Error unset(const char* what) {
-    return make_error(docker::DockerErrc::daemon_error, std::string("unexpected call: ") + what);
+    return make_error(dockerapi::DockerErrc::daemon_error, std::string("unexpected call: ") + what);
   }
 };
 

@@ -1,14 +1,14 @@
 // The Docker Engine API client against a fake daemon on a unix socket: version negotiation, the
 // exact exec requests of exec-manager.md §6, error texts and types, chunked and content-length
 // bodies, and hostile daemons (stalls, garbage, huge bodies, closed connections).
-#include "docker/client.h"
+#include "dockerapi/client.h"
 
 #include <gtest/gtest.h>
 
 #include "support/fake_docker_daemon.h"
 #include "support/run.h"
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 namespace {
 
 using namespace std::chrono_literals;
@@ -338,4 +338,4 @@ TEST(DockerClient, ConcurrentFirstCallsNegotiateOnce) {
 }
 
 }  // namespace
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi

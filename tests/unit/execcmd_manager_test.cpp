@@ -21,8 +21,8 @@ namespace ecs::execcmd {
 namespace {
 
 using namespace std::chrono_literals;
-using docker::DockerErrc;
-using docker::ExecInspect;
+using dockerapi::DockerErrc;
+using dockerapi::ExecInspect;
 using test::FakeExecApi;
 using test::FakeFileSystem;
 using test::mock_error;
@@ -486,8 +486,8 @@ TEST_F(RestartTest, GarbageCollectedExecRecordMeansNotRunning) {
     e.running = true;
     return e;
   };
-  docker.on_top = [](const auto&) -> Result<docker::TopResult> {
-    docker::TopResult t;
+  docker.on_top = [](const auto&) -> Result<dockerapi::TopResult> {
+    dockerapi::TopResult t;
     t.titles = {"UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"};
     t.processes = {{"root", "100", "1", "0", "10:00", "?", "00:00:00", "sleep 1000"}};
     return t;
@@ -509,8 +509,8 @@ TEST_F(RestartTest, LostExecRecordOfALiveAgentIsNotRestarted) {
   docker.on_inspect = [](const auto&) -> Result<ExecInspect> {
     return make_error(DockerErrc::not_found, "Error response from daemon: No such exec instance: 789");
   };
-  docker.on_top = [](const auto&) -> Result<docker::TopResult> {
-    docker::TopResult t;
+  docker.on_top = [](const auto&) -> Result<dockerapi::TopResult> {
+    dockerapi::TopResult t;
     t.titles = {"UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"};
     t.processes = {{"root", "456", "1", "0", "10:00", "?", "00:00:00", "amazon-ssm-agent"}};
     return t;

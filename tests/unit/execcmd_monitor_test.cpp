@@ -14,7 +14,7 @@ namespace ecs::execcmd {
 namespace {
 
 using namespace std::chrono_literals;
-using docker::ExecInspect;
+using dockerapi::ExecInspect;
 using test::FakeExecApi;
 
 class Tasks : public TaskSource {
@@ -120,7 +120,8 @@ TEST_F(MonitorTest, RestartedMeansARunningEvent) {
 TEST_F(MonitorTest, FailedRestartMeansAStoppedEvent) {
   agents_exited("789");
   docker.on_create = [](const auto&) -> Result<std::string> {
-    return make_error(docker::DockerErrc::conflict, "Error response from daemon: container x is not running");
+    return make_error(dockerapi::DockerErrc::conflict,
+                      "Error response from daemon: container x is not running");
   };
   auto c = started_container("a", clock);
   test::run(monitor->monitor_container(task({c}), c, {}));
@@ -350,7 +351,7 @@ TEST_F(EngineHooksTest, StartReportsStartedOrTheError) {
   auto bad = fresh("bad");
   ASSERT_TRUE(monitor->on_container_create(task({bad}), *bad, binds));
   docker.on_create = [](const auto&) -> Result<std::string> {
-    return make_error(docker::DockerErrc::daemon_error, "Error response from daemon: boom");
+    return make_error(dockerapi::DockerErrc::daemon_error, "Error response from daemon: boom");
   };
   auto failed = test::run(monitor->on_container_started(task({bad}), bad, "docker-bad", {}));
   ASSERT_FALSE(failed);

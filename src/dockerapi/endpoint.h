@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 
 #ifdef _WIN32
 inline constexpr std::string_view kDefaultDockerHost = "npipe:////./pipe/docker_engine";
@@ -31,4 +31,4 @@ struct Endpoint {
 // name the value and what is expected.
 Result<Endpoint> parse_endpoint(std::string_view docker_host);
 
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi

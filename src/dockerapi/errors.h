@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 
 enum class DockerErrc {
   not_found = 1,       // 404: no such container / exec instance / image
@@ -28,7 +28,7 @@ error_code make_error_code(DockerErrc e);
 // Go's time.Duration text: 1m0s, 2m0s, 30s, 1.5s, 250ms.
 std::string go_duration(std::chrono::nanoseconds d);
 
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi
 
 template <>
-struct boost::system::is_error_code_enum<ecs::docker::DockerErrc> : std::true_type {};
+struct boost::system::is_error_code_enum<ecs::dockerapi::DockerErrc> : std::true_type {};

@@ -1,9 +1,9 @@
-#include "docker/endpoint.h"
+#include "dockerapi/endpoint.h"
 
 #include "core/address.h"
-#include "docker/errors.h"
+#include "dockerapi/errors.h"
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 
 Result<Endpoint> parse_endpoint(std::string_view docker_host) {
   if (docker_host.empty()) docker_host = kDefaultDockerHost;
@@ -42,4 +42,4 @@ Result<Endpoint> parse_endpoint(std::string_view docker_host) {
   return bad("unknown scheme");
 }
 
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi

@@ -12,7 +12,7 @@
 
 #include "core/error.h"
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 
 struct VersionInfo {
   std::string version;          // "20.10.24"
@@ -100,4 +100,4 @@ std::string parse_error_message(std::string_view body, bool json);
 // "1.41" > "1.9": dotted decimal comparison (-1, 0, 1).
 int compare_api_versions(std::string_view a, std::string_view b);
 
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi

@@ -1,8 +1,8 @@
-#include "docker/client.h"
+#include "dockerapi/client.h"
 
 #include "core/url.h"
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 
 EngineClient::EngineClient(std::unique_ptr<Transport> transport, EngineClientOptions options)
     : transport_(std::move(transport)), options_(std::move(options)) {}
@@ -187,4 +187,4 @@ asio::awaitable<Result<ImageInspect>> EngineClient::inspect_image(std::string na
   co_return parse_image_inspect(r->body);
 }
 
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi

@@ -1,4 +1,4 @@
-#include "docker/types.h"
+#include "dockerapi/types.h"
 
 #include <simdjson.h>
 
@@ -7,9 +7,9 @@
 #include <charconv>
 
 #include "core/json_writer.h"
-#include "docker/errors.h"
+#include "dockerapi/errors.h"
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 namespace {
 
 using simdjson::dom::element;
@@ -308,4 +308,4 @@ int compare_api_versions(std::string_view a, std::string_view b) {
   return 0;
 }
 
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi

@@ -14,7 +14,7 @@
 #include <random>
 #include <thread>
 
-#include "docker/client.h"
+#include "dockerapi/client.h"
 #include "execcmd/config_files.h"
 #include "execcmd/errors.h"
 #include "execcmd/filesystem.h"
@@ -35,8 +35,8 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using docker::DockerErrc;
-using docker::EngineClient;
+using dockerapi::DockerErrc;
+using dockerapi::EngineClient;
 
 constexpr const char* kTaskArn = "arn:aws:ecs:us-west-2:123456789012:task/cluster/0123456789abcdef";
 constexpr const char* kTaskId = "0123456789abcdef";
@@ -138,7 +138,7 @@ class ExecOnDockerd : public ::testing::Test {
     auto init = manager().initialize_container(task_, *container, binds);
     EXPECT_TRUE(init) << init.error().message;
     EXPECT_EQ(binds.size(), 7u);
-    docker::ContainerCreateConfig config;
+    dockerapi::ContainerCreateConfig config;
     config.name = "ecs-exec-test-" + container->name + "-" + random_suffix();
     config.image = engine_->busybox_image;
     config.cmd = {"sleep", "3600"};
@@ -167,10 +167,10 @@ class ExecOnDockerd : public ::testing::Test {
   }
   static AgentMetadata metadata(const Container& c) { return AgentMetadata::from_map(state(c).metadata); }
 
-  docker::ExecInspect inspect_exec(const std::string& exec_id) {
+  dockerapi::ExecInspect inspect_exec(const std::string& exec_id) {
     auto r = await(io_, client_->inspect_exec(exec_id, 30s, {}));
     EXPECT_TRUE(r) << r.error().message;
-    return r ? *r : docker::ExecInspect{};
+    return r ? *r : dockerapi::ExecInspect{};
   }
   std::size_t exec_count(const std::string& container_id) {
     auto r = await(io_, client_->inspect_container(container_id));
@@ -577,7 +577,7 @@ TEST_F(ExecOnDockerd, StoppedOrKilledDockerdGivesTypedErrorsAndNoHang) {
   EXPECT_EQ(state(*c).status, ManagedAgentStatus::stopped);
 
   // Killed while a call waits for its answer.
-  auto killed_mid_call = [&]() -> asio::awaitable<Result<docker::ContainerInspect>> {
+  auto killed_mid_call = [&]() -> asio::awaitable<Result<dockerapi::ContainerInspect>> {
     asio::steady_timer timer(co_await asio::this_coro::executor, 300ms);
     timer.async_wait([pid](boost::system::error_code ec) {
       if (!ec) ::kill(pid, SIGKILL);

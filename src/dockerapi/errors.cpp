@@ -1,8 +1,8 @@
-#include "docker/errors.h"
+#include "dockerapi/errors.h"
 
 #include <cstdio>
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 namespace {
 
 class DockerCategory : public boost::system::error_category {
@@ -72,4 +72,4 @@ std::string go_duration(std::chrono::nanoseconds d) {
   return out + buf + "s";
 }
 
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi

@@ -10,9 +10,9 @@
 #include "core/asio.h"
 #include "core/clock.h"
 #include "core/error.h"
-#include "docker/endpoint.h"
+#include "dockerapi/endpoint.h"
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 
 struct HttpRequest {
   std::string method;  // GET, POST, DELETE
@@ -43,4 +43,4 @@ inline constexpr std::size_t kDefaultBodyLimit = 16 * 1024 * 1024;
 Result<std::unique_ptr<Transport>> make_transport(const Endpoint& endpoint,
                                                   std::size_t body_limit = kDefaultBodyLimit);
 
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi

@@ -6,10 +6,10 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
-#include "docker/errors.h"
-#include "docker/transport.h"
+#include "dockerapi/errors.h"
+#include "dockerapi/transport.h"
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 namespace {
 
 namespace beast = boost::beast;
@@ -142,4 +142,4 @@ Result<std::unique_ptr<Transport>> make_transport(const Endpoint& endpoint, std:
                     "DOCKER_HOST=" + endpoint.text + " is not usable: named pipes exist only on Windows");
 }
 
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi

@@ -21,11 +21,11 @@
 #include "core/asio.h"
 #include "core/async_event.h"
 #include "core/clock.h"
-#include "docker/errors.h"
-#include "docker/transport.h"
-#include "docker/types.h"
+#include "dockerapi/errors.h"
+#include "dockerapi/transport.h"
+#include "dockerapi/types.h"
 
-namespace ecs::docker {
+namespace ecs::dockerapi {
 
 using std::chrono::nanoseconds;
 inline constexpr nanoseconds kDefaultCallTimeout = std::chrono::minutes(1);
@@ -111,4 +111,4 @@ class EngineClient : public ExecApi {
   std::shared_ptr<AsyncEvent> negotiating_;  // set while one caller negotiates for everyone
 };
 
-}  // namespace ecs::docker
+}  // namespace ecs::dockerapi
