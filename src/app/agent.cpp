@@ -1,12 +1,7 @@
 #include "app/agent.h"
 
-#include <sys/utsname.h>
-
-#include <boost/asio/signal_set.hpp>
 #include <filesystem>
-#include <fstream>
 #include <ostream>
-#include <thread>
 
 #include "acs/ecs_discovery.h"
 #include "acs/in_memory.h"
@@ -14,12 +9,16 @@
 #include "acs/session.h"
 #include "acs/websocket_connection.h"
 #include "app/build_info.h"
+#include "app/health_doctor.h"
+#include "app/registration.h"
 #include "aws/imds_client.h"
 #include "aws/sigv4.h"
 #include "core/log.h"
 #include "core/worker_pool.h"
 #include "dockerapi/client.h"
 #include "execcmd/manager.h"
+#include "platform/host_info.h"
+#include "platform/service.h"
 #include "server/credentials_endpoint.h"
 #include "server/introspection.h"
 #include "state/durable_agent.h"
@@ -33,33 +32,6 @@ namespace ecs::app {
 namespace {
 
 using namespace std::chrono_literals;
-
-// What heartbeats report: ACS connected now or within the last 5 minutes, Docker answering
-// (checked every 30 s), the state's last commit on disk. Each check is a function set once its
-// subject exists; an unset one passes.
-class AgentDoctor : public acs::Doctor {
- public:
-  bool run_health_checks() override {
-    const bool acs_ok = !acs_connected_recently || acs_connected_recently();
-    const bool state_ok = !state_writable || state_writable();
-    const bool healthy = acs_ok && docker_ok && state_ok;
-    if (!healthy) {
-      log::warn("health check failed", {{"acsConnectedRecently", acs_ok ? "true" : "false"},
-                                        {"dockerReachable", docker_ok ? "true" : "false"},
-                                        {"stateWritable", state_ok ? "true" : "false"}});
-    }
-    return healthy;
-  }
-  std::function<bool()> acs_connected_recently;
-  std::function<bool()> state_writable;
-  bool docker_ok = true;
-};
-
-class NoMetricsSink : public acs::Metrics {
- public:
-  void done(std::string_view, const error_code&) override {}
-  void gauge(std::string_view, double) override {}
-};
 
 std::string agent_version_string() {
   const BuildInfo& b = build_info();
@@ -81,17 +53,6 @@ Result<void> configure_logging(const AgentConfig& config) {
   }
   log::configure(lc);
   return {};
-}
-
-std::int64_t memory_mib() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  std::int64_t kib = 0;
-  std::string unit;
-  while (in >> key >> kib >> unit) {
-    if (key == "MemTotal:") return kib / 1024;
-  }
-  return 0;
 }
 
 // The whole running agent; members in dependency order.
@@ -128,8 +89,8 @@ class Agent {
   SteadyClock clock_;
   RandomJitter jitter_;
   WorkerPool pool_{1};
-  NoMetricsSink metrics_;
-  AgentDoctor doctor_;
+  acs::NoMetrics metrics_;
+  HealthDoctor doctor_;
   acs::InMemoryCredentialsStore credentials_;
   std::unique_ptr<state::StateStore> store_;
   std::unique_ptr<state::DurableAgent> durable_;
@@ -193,24 +154,20 @@ asio::awaitable<void> Agent::expire_attachments(StopToken stop) {
 }
 
 asio::awaitable<int> Agent::register_instance() {
+  const platform::HostInfo host = platform::host_info();
   aws::RegisterRequest request;
   request.cluster = config_.cluster;
   request.container_instance_arn = durable_->state().container_instance_arn;  // re-registration
-  request.total_resources = host_resources();
+  request.total_resources = host_resources(host);
   request.version_info = {build_info().version, build_info().commit,
                           docker_version_.empty() ? "" : "DockerVersion: " + docker_version_};
-  request.attributes = host_attributes(execcmd::Paths{}.agent_deps_dir);
-  auto arn = co_await ecs_->register_container_instance(request);
-  if (!arn) {
-    const error_code code = arn.error().code;
-    const bool terminal = code == aws::EcsErrc::cluster_not_found || code == aws::EcsErrc::access_denied ||
-                          code == aws::EcsErrc::invalid_parameter || code == aws::EcsErrc::client_exception;
-    co_return fail(terminal ? kExitTerminal : kExitError,
-                   "could not register the container instance: " + arn.error().message);
-  }
-  auto saved = durable_->set_registration(config_.cluster, *arn);
+  request.attributes = host_attributes(host, execcmd::Paths{}.agent_deps_dir);
+  auto outcome = co_await register_container_instance(*ecs_, std::move(request));
+  if (!outcome.error.empty()) co_return fail(outcome.terminal ? kExitTerminal : kExitError, outcome.error);
+  auto saved = durable_->set_registration(config_.cluster, outcome.container_instance_arn);
   if (!saved) co_return fail(kExitError, "could not save the registration: " + saved.error().message);
-  log::info("registered container instance", {{"cluster", config_.cluster}, {"containerInstanceArn", *arn}});
+  log::info("registered container instance",
+            {{"cluster", config_.cluster}, {"containerInstanceArn", outcome.container_instance_arn}});
   co_return kExitSuccess;
 }
 
@@ -237,19 +194,19 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   doctor_.state_writable = [this] { return durable_->last_commit_ok(); };
 
   // Transport.
-  auto trust = tls::TrustStore::load(tls::TrustStoreOptions::from_environment());
+  auto trust = tls::TrustStore::load(tls::TrustStoreOptions::from_environment(config_.env));
   if (!trust) co_return fail(kExitError, trust.error().message);
   trust_ = *trust;
   log::info("trusted CAs", {{"embedded", std::to_string(trust_->embedded_count())},
                             {"AWS_CA_BUNDLE", trust_->extra_bundle_path().value_or("(not set)")},
                             {"fromBundle", std::to_string(trust_->extra_count())}});
-  auto proxy = aws::ProxyConfig::from_environment();
+  auto proxy = aws::ProxyConfig::from_environment(config_.env);
   if (!proxy) co_return fail(kExitError, proxy.error().message);
   aws::HttpClientOptions http_options;
   http_options.trust = trust_;
   http_options.proxy = *proxy;
   http_ = std::make_unique<aws::HttpClient>(http_options);
-  auto imds_options = aws::ImdsOptions::from_environment();
+  auto imds_options = aws::ImdsOptions::from_environment(config_.env);
   if (!imds_options) co_return fail(kExitError, imds_options.error().message);
   imds_ = std::make_unique<aws::ImdsClient>(*http_, pool_, *imds_options, clock_, jitter_);
 
@@ -285,11 +242,10 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   if (!region) co_return fail(kExitTerminal, region.error().message);
   region_ = *region;
   std::vector<std::shared_ptr<aws::CredentialsProvider>> chain{
-      std::make_shared<aws::EnvironmentCredentialsProvider>()};
-  if (const char* file = std::getenv("AWS_SHARED_CREDENTIALS_FILE"); file != nullptr && *file != '\0') {
-    const char* profile = std::getenv("AWS_PROFILE");
-    chain.push_back(std::make_shared<aws::SharedFileCredentialsProvider>(
-        file, profile != nullptr && *profile != '\0' ? profile : "default", clock_));
+      std::make_shared<aws::EnvironmentCredentialsProvider>(config_.env)};
+  if (!config_.shared_credentials_file.empty()) {
+    chain.push_back(std::make_shared<aws::SharedFileCredentialsProvider>(config_.shared_credentials_file,
+                                                                         config_.profile, clock_));
   }
   if (!config_.imds_disabled) chain.push_back(std::make_shared<aws::ImdsCredentialsProvider>(*imds_));
   agent_credentials_ = std::make_shared<aws::CachingCredentialsProvider>(
@@ -360,44 +316,6 @@ asio::awaitable<int> Agent::run(StopToken stop) {
 
 }  // namespace
 
-std::vector<aws::Resource> host_resources() {
-  const auto cores = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<aws::Resource> r;
-  r.push_back({"CPU", "INTEGER", static_cast<std::int64_t>(cores) * 1024, {}});
-  r.push_back({"MEMORY", "INTEGER", memory_mib(), {}});
-  r.push_back({"PORTS", "STRINGSET", 0, {"22", "2375", "2376", "51678", "51679"}});
-  r.push_back({"PORTS_UDP", "STRINGSET", 0, {}});
-  return r;
-}
-
-std::vector<std::pair<std::string, std::string>> host_attributes(const std::string& exec_deps_dir) {
-  std::vector<std::pair<std::string, std::string>> a;
-  utsname u{};
-  std::string machine = uname(&u) == 0 ? u.machine : "";
-  if (machine == "aarch64") machine = "arm64";
-  a.emplace_back("ecs.os-type", "linux");
-  a.emplace_back("ecs.cpu-architecture", machine);
-  // exec-manager.md §3.x "Capability": bin, config and certs present, and a complete version dir.
-  std::error_code ec;
-  namespace fs = std::filesystem;
-  bool exec_ok = fs::is_directory(exec_deps_dir + "/config", ec) &&
-                 fs::is_regular_file(exec_deps_dir + "/certs/tls-ca-bundle.pem", ec);
-  bool complete_version = false;
-  if (exec_ok && fs::is_directory(exec_deps_dir + "/bin", ec)) {
-    for (const auto& entry : fs::directory_iterator(exec_deps_dir + "/bin", ec)) {
-      const std::string name = entry.path().filename();
-      if (!entry.is_directory() || name.find_first_not_of("0123456789.") != std::string::npos) continue;
-      bool all = true;
-      for (const char* b : {"amazon-ssm-agent", "ssm-agent-worker", "ssm-session-worker"}) {
-        all = all && fs::exists(entry.path() / b, ec);
-      }
-      complete_version = complete_version || all;
-    }
-  }
-  if (exec_ok && complete_version) a.emplace_back("ecs.capability.execute-command", "");
-  return a;
-}
-
 int run_agent(const AgentConfig& config, std::ostream& err) {
   if (auto logging = configure_logging(config); !logging) {
     err << "ecs-agent: " << logging.error().message << "\n";
@@ -408,34 +326,26 @@ int run_agent(const AgentConfig& config, std::ostream& err) {
                          {"configFile", config.config_file.empty() ? "(none)" : config.config_file}});
   asio::io_context io;
   StopSource stop;
-  int exit_code = kExitSuccess;
-  bool stopping = false;
-  asio::steady_timer guard(io);
-  asio::signal_set signals(io, SIGTERM, SIGINT);
   Agent agent(config, io);
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
-    if (ec) return;
-    log::info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
-    stopping = true;
-    stop.stop();
-    agent.stop_servers();
-    // Whatever has not ended within 5 s is abandoned: the state is committed on every change.
-    guard.expires_after(5s);
-    guard.async_wait([&io](boost::system::error_code e) {
-      if (e) return;
-      log::error("some work did not stop within 5 s; exiting anyway", {});
-      io.stop();
-    });
-  });
-  asio::co_spawn(io, agent.run(stop), [&](std::exception_ptr e, int code) {
-    exit_code = e ? kExitError : code;
-    if (e) log::critical("the agent stopped on an unexpected exception", {});
-    agent.stop_servers();
-    signals.cancel();
-    guard.cancel();
-    stop.stop();
-  });
-  io.run();
+  // Whatever has not ended 5 s after a stop request is abandoned: the state is committed on
+  // every change.
+  const platform::ServiceResult result = platform::run_until_stopped(
+      io, stop,
+      [&agent, &stop]() -> asio::awaitable<int> {
+        const int code = co_await agent.run(stop);
+        agent.stop_servers();  // the listeners would keep the io context running
+        co_return code;
+      },
+      [&agent](std::string_view what) {
+        log::info("stopping", {{"signal", std::string(what)}});
+        agent.stop_servers();
+      },
+      5s);
+  agent.stop_servers();
+  if (result.threw) log::critical("the agent stopped on an unexpected exception", {});
+  if (result.abandoned) log::error("some work did not stop within 5 s; exiting anyway", {});
+  const int exit_code = result.exit_code;
+  const bool stopping = result.stop_requested;
   if (exit_code != kExitSuccess && !agent.error_message_.empty())
     err << "ecs-agent: " << agent.error_message_ << "\n";
   if (stopping && exit_code == kExitSuccess) {

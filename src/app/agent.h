@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "app/config.h"
-#include "aws/ecs_client.h"
 
 namespace ecs::app {
 
@@ -24,11 +23,5 @@ inline constexpr int kExitTerminal = 5;
 // Runs the agent until SIGTERM/SIGINT; returns the process exit code. Errors before the agent
 // runs are written to `err` (and logged).
 int run_agent(const AgentConfig& config, std::ostream& err);
-
-// What RegisterContainerInstance reports about this host: CPU (1024 per core), MEMORY (MiB),
-// PORTS (the reference's reserved ports), PORTS_UDP; and the attributes (OS, architecture,
-// execute-command when its dependencies are present under `exec_deps_dir`).
-std::vector<aws::Resource> host_resources();
-std::vector<std::pair<std::string, std::string>> host_attributes(const std::string& exec_deps_dir);
 
 }  // namespace ecs::app

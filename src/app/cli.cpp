@@ -11,6 +11,7 @@
 #include "app/environment_variables.h"
 #include "app/healthcheck.h"
 #include "core/log.h"
+#include "platform/environment.h"
 #include "tls/trust_store.h"
 
 namespace ecs::app {
@@ -39,8 +40,22 @@ constexpr Word kWords[] = {
     {"help", Command::help, "print this text"},
 };
 
+// The configuration, or the error printed (exit code 5).
+std::optional<AgentConfig> configuration(std::ostream& err) {
+  auto loaded = load_config(platform::process_environment(), real_file_reader());
+  if (!loaded) {
+    err << "ecs-agent: " << loaded.error().message << "\n";
+    return std::nullopt;
+  }
+  return loaded->config;
+}
+
 int print_ca_bundle(std::ostream& out, std::ostream& err) {
-  auto store = tls::TrustStore::load(tls::TrustStoreOptions::from_environment());
+  // AWS_CA_BUNDLE may come from the config file; an unusable configuration still shows the
+  // embedded bundle.
+  auto loaded = load_config(platform::process_environment(), real_file_reader());
+  const EnvLookup env = loaded ? loaded->config.env : platform::process_environment();
+  auto store = tls::TrustStore::load(tls::TrustStoreOptions::from_environment(env));
   if (!store) {
     err << "ecs-agent: " << store.error().message << "\n";
     return kExitFailure;
@@ -59,34 +74,14 @@ int print_ca_bundle(std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-// The configuration with the file's values exported, or the error printed (exit code 5).
-std::optional<AgentConfig> configuration(std::ostream& err) {
-  auto loaded = load_config(process_environment(), real_file_reader());
-  if (!loaded) {
-    err << "ecs-agent: " << loaded.error().message << "\n";
-    return std::nullopt;
-  }
-  export_to_environment(loaded->from_file);
-  return loaded->config;
-}
-
+// Every listed variable with the value in effect (secrets only as "(set)").
 int check_config(std::ostream& out, std::ostream& err) {
   auto c = configuration(err);
   if (!c) return kExitTerminal;
-  out << "config file: " << (c->config_file.empty() ? "(none)" : c->config_file) << "\n"
-      << "ECS_CLUSTER=" << c->cluster << "\n"
-      << "region=" << (c->region.empty() ? "(from instance metadata)" : c->region) << "\n"
-      << "ECS_BACKEND_HOST=" << (c->backend_host.empty() ? "(regional endpoint)" : c->backend_host) << "\n"
-      << "ECS_DATADIR=" << c->data_dir << "\n"
-      << "ECS_CHECKPOINT=" << (c->checkpoint ? "true" : "false") << "\n"
-      << "ECS_LOGLEVEL=" << log::level_name(c->log_level) << "\n"
-      << "ECS_LOG_OUTPUT_FORMAT=" << (c->log_format == log::Format::json ? "json" : "logfmt") << "\n"
-      << "ECS_LOGFILE=" << c->log_file << "\n"
-      << "DOCKER_HOST=" << c->docker_host << "\n"
-      << "ECS_UPDATES_ENABLED=" << (c->updates_enabled ? "true" : "false") << "\n"
-      << "ECS_INTROSPECTION_ADDR=" << c->introspection_addr.to_string() << "\n"
-      << "ECS_CREDENTIALS_ADDR=" << c->credentials_addr.to_string() << "\n"
-      << "AWS_EC2_METADATA_DISABLED=" << (c->imds_disabled ? "true" : "false") << "\n";
+  out << "config file: " << (c->config_file.empty() ? "(none)" : c->config_file) << "\n";
+  for (const EnvironmentVariable& v : environment_variables()) {
+    out << v.name << "=" << value_in_effect(*c, v.name) << "\n";
+  }
   return kExitOk;
 }
 
@@ -97,10 +92,11 @@ int run(std::ostream& err) {
 }
 
 int healthcheck(std::ostream& err) {
-  // ECS_INTROSPECTION_ADDR may come from the config file; nothing else is loaded on this path.
-  if (auto loaded = load_config(process_environment(), real_file_reader()))
-    export_to_environment(loaded->from_file);
-  auto target = healthcheck_target_from_environment();
+  // ECS_INTROSPECTION_ADDR may come from the config file; an unusable configuration still
+  // probes what the environment names.
+  auto loaded = load_config(platform::process_environment(), real_file_reader());
+  auto target =
+      healthcheck_target_from_environment(loaded ? loaded->config.env : platform::process_environment());
   if (!target) {
     err << "ecs-agent: " << target.error().message << "\n";
     return kExitFailure;

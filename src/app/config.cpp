@@ -1,10 +1,12 @@
 #include "app/config.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "app/environment_variables.h"
+#include "platform/paths.h"
 
 namespace ecs::app {
 
@@ -127,7 +129,7 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
   std::map<std::string, std::string, std::less<>> file_values;
   const auto explicit_path = env("ECS_CONFIG_FILE");
   const std::string path =
-      explicit_path && !explicit_path->empty() ? *explicit_path : std::string(kDefaultConfigFile);
+      explicit_path && !explicit_path->empty() ? *explicit_path : platform::default_paths().config_file;
   auto text = read_file(path);
   if (!text)
     return make_error(ConfigErrc::bad_file,
@@ -145,6 +147,9 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
     }
   }
   const Source src(env, file_values);
+  c.data_dir = platform::default_paths().data_dir;
+  c.docker_host = platform::default_paths().docker_host;
+  c.env = layered_environment(env, map_environment(file_values));
 
   if (auto v = src.value("ECS_CLUSTER")) c.cluster = *v;
   if (auto v = src.value("AWS_REGION")) {
@@ -195,9 +200,9 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
     if (!v->starts_with("http://") && !v->starts_with("https://")) {
       return invalid("AWS_EC2_METADATA_SERVICE_ENDPOINT", *v, "an http:// or https:// URL");
     }
-    c.imds_endpoint = *v;
   }
-  if (auto v = src.value("AWS_CA_BUNDLE")) c.ca_bundle = *v;
+  if (auto v = src.value("AWS_SHARED_CREDENTIALS_FILE")) c.shared_credentials_file = *v;
+  if (auto v = src.value("AWS_PROFILE")) c.profile = *v;
   // The agent's own credentials are validated where they are used: both halves or neither.
   const bool has_key = src.value("AWS_ACCESS_KEY_ID").has_value();
   const bool has_secret = src.value("AWS_SECRET_ACCESS_KEY").has_value();
@@ -207,14 +212,6 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
                               : "AWS_ACCESS_KEY_ID: expected with AWS_SECRET_ACCESS_KEY (both or neither)");
   }
   return loaded;
-}
-
-EnvLookup process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (v == nullptr) return std::nullopt;
-    return std::string(v);
-  };
 }
 
 FileReader real_file_reader() {
@@ -230,8 +227,32 @@ FileReader real_file_reader() {
   };
 }
 
-void export_to_environment(const std::vector<std::pair<std::string, std::string>>& values) {
-  for (const auto& [k, v] : values) ::setenv(k.c_str(), v.c_str(), 0);
+std::string value_in_effect(const AgentConfig& c, std::string_view name) {
+  auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
+  if (name == "ECS_CLUSTER") return c.cluster;
+  if (name == "AWS_REGION" || name == "AWS_DEFAULT_REGION") {
+    return c.region.empty() ? "(from instance metadata)" : c.region;
+  }
+  if (name == "ECS_BACKEND_HOST") return c.backend_host.empty() ? "(regional endpoint)" : c.backend_host;
+  if (name == "ECS_DATADIR") return c.data_dir;
+  if (name == "ECS_CHECKPOINT") return flag(c.checkpoint);
+  if (name == "ECS_LOGLEVEL") return std::string(log::level_name(c.log_level));
+  if (name == "ECS_LOG_OUTPUT_FORMAT") return c.log_format == log::Format::json ? "json" : "logfmt";
+  if (name == "ECS_LOGFILE") return c.log_file;
+  if (name == "DOCKER_HOST") return c.docker_host;
+  if (name == "ECS_UPDATES_ENABLED") return flag(c.updates_enabled);
+  if (name == "ECS_INTROSPECTION_ADDR") return c.introspection_addr.to_string();
+  if (name == "ECS_CREDENTIALS_ADDR") return c.credentials_addr.to_string();
+  if (name == "AWS_EC2_METADATA_DISABLED") return flag(c.imds_disabled);
+  if (name == "ECS_CONFIG_FILE") return c.config_file.empty() ? "(none)" : c.config_file;
+  if (name == "AWS_PROFILE") return c.profile;
+  const EnvironmentVariable* listed = find_environment_variable(name);
+  const auto v = env_value(c.env, name);
+  if (listed != nullptr && listed->secret) return v ? "(set)" : "";
+  if (v) return *v;
+  return listed != nullptr && !listed->default_value.empty()
+             ? "(default: " + std::string(listed->default_value) + ")"
+             : "";
 }
 
 }  // namespace ecs::app

@@ -5,9 +5,11 @@
 // Unlike the reference, which logs a bad value and goes on as if it were unset, an invalid value
 // stops start-up with an error naming the variable and what is expected (ConfigErrc).
 //
-// The file's values are also exported into the process environment (never overriding a variable
-// already set), so that the parts that read their own variables (credentials chain, IMDS,
-// proxies, AWS_CA_BUNDLE) see the same merged view, exactly as under ecs-init.
+// Everything that reads a setting reads it through AgentConfig::env, the merged view (environment,
+// then file): the credentials chain, IMDS, proxies and AWS_CA_BUNDLE see exactly what ecs-init's
+// environment would give them, and the process environment is never written. Every variable
+// read is listed once, in app/environment_variables.cpp (--help, check-config and the README's
+// table come from that list; a test fails on a variable read but not listed).
 #pragma once
 
 #include <functional>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "core/address.h"
+#include "core/environment.h"
 #include "core/error.h"
 #include "core/log.h"
 
@@ -30,29 +33,26 @@ enum class ConfigErrc {
 const boost::system::error_category& config_category();
 error_code make_error_code(ConfigErrc e);
 
-inline constexpr std::string_view kDefaultConfigFile = "/etc/ecs/ecs.config";
-
 struct AgentConfig {
-  std::string cluster = "default";               // ECS_CLUSTER (trimmed)
-  std::string region;                            // AWS_REGION, else AWS_DEFAULT_REGION; "" = from IMDS
-  std::string backend_host;                      // ECS_BACKEND_HOST, https:// added; "" = regional
-  std::string data_dir = "/data/";               // ECS_DATADIR
-  bool checkpoint = false;                       // ECS_CHECKPOINT; unset: true iff ECS_DATADIR is set
-  log::Level log_level = log::Level::info;       // ECS_LOGLEVEL
-  log::Format log_format = log::Format::logfmt;  // ECS_LOG_OUTPUT_FORMAT
-  std::string log_file;                          // ECS_LOGFILE; "" = standard error only
-  std::string docker_host = "unix:///var/run/docker.sock";  // DOCKER_HOST
-  bool updates_enabled = false;                             // ECS_UPDATES_ENABLED
-  HostPort introspection_addr{"127.0.0.1", 51678};          // ECS_INTROSPECTION_ADDR
-  HostPort credentials_addr{"127.0.0.1", 51679};            // ECS_CREDENTIALS_ADDR
-  bool imds_disabled = false;                               // AWS_EC2_METADATA_DISABLED
-  std::string imds_endpoint;                                // AWS_EC2_METADATA_SERVICE_ENDPOINT
-  std::string ca_bundle;                                    // AWS_CA_BUNDLE
-  std::string config_file;                                  // the file read ("" when none was)
+  std::string cluster = "default";                  // ECS_CLUSTER (trimmed)
+  std::string region;                               // AWS_REGION, else AWS_DEFAULT_REGION; "" = from IMDS
+  std::string backend_host;                         // ECS_BACKEND_HOST, https:// added; "" = regional
+  std::string data_dir;                             // ECS_DATADIR (default: the platform's)
+  bool checkpoint = false;                          // ECS_CHECKPOINT; unset: true iff ECS_DATADIR is set
+  log::Level log_level = log::Level::info;          // ECS_LOGLEVEL
+  log::Format log_format = log::Format::logfmt;     // ECS_LOG_OUTPUT_FORMAT
+  std::string log_file;                             // ECS_LOGFILE; "" = standard error only
+  std::string docker_host;                          // DOCKER_HOST (default: the platform's)
+  bool updates_enabled = false;                     // ECS_UPDATES_ENABLED
+  HostPort introspection_addr{"127.0.0.1", 51678};  // ECS_INTROSPECTION_ADDR
+  HostPort credentials_addr{"127.0.0.1", 51679};    // ECS_CREDENTIALS_ADDR
+  bool imds_disabled = false;                       // AWS_EC2_METADATA_DISABLED
+  std::string shared_credentials_file;              // AWS_SHARED_CREDENTIALS_FILE
+  std::string profile = "default";                  // AWS_PROFILE
+  std::string config_file;                          // the file read ("" when none was)
+  // The merged view (environment, then the file) for the parts that read their own variables.
+  EnvLookup env = empty_environment();
 };
-
-// Reads a variable: nullopt when unset.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 // Reads a file: nullopt when it does not exist; an error for anything else.
 using FileReader = std::function<Result<std::optional<std::string>>(const std::string& path)>;
 
@@ -66,19 +66,21 @@ std::optional<bool> parse_go_bool(std::string_view text);
 
 struct LoadedConfig {
   AgentConfig config;
-  // The config file's values not overridden by the environment (to export, see above).
+  // The config file's values not overridden by the environment (what the file contributes to
+  // the merged view).
   std::vector<std::pair<std::string, std::string>> from_file;
 };
 
-// Environment, then the config file (ECS_CONFIG_FILE, else /etc/ecs/ecs.config; a missing
+// Environment, then the config file (ECS_CONFIG_FILE, else the platform's default; a missing
 // default file is fine, a missing file named explicitly is an error), then defaults.
 Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_file);
 
-// The process's own environment and file system.
-EnvLookup process_environment();
+// The file system.
 FileReader real_file_reader();
-// setenv(name, value, 0) for each pair.
-void export_to_environment(const std::vector<std::pair<std::string, std::string>>& values);
+
+// What check-config prints for a listed variable: the value in effect (a default says so),
+// secrets as "(set)" only.
+std::string value_in_effect(const AgentConfig& config, std::string_view name);
 
 }  // namespace ecs::app
 

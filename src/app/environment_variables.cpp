@@ -1,5 +1,7 @@
 #include "app/environment_variables.h"
 
+#include <string>
+
 namespace ecs::app {
 namespace {
 
@@ -13,16 +15,21 @@ constexpr EnvironmentVariable kVariables[] = {
     {"AWS_EC2_METADATA_DISABLED", "false", "true: never ask the instance metadata service"},
     {"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://169.254.169.254", "instance metadata service URL"},
     {"AWS_REGION", "", "region of the ECS endpoints"},
-    {"AWS_SECRET_ACCESS_KEY", "", "secret of AWS_ACCESS_KEY_ID (never logged)"},
-    {"AWS_SESSION_TOKEN", "", "session token of temporary credentials (never logged)"},
-    {"DOCKER_HOST", "unix:///var/run/docker.sock", "Docker Engine endpoint: unix://, tcp:// or npipe://"},
+    {"AWS_PROFILE", "default", "profile read from AWS_SHARED_CREDENTIALS_FILE"},
+    {"AWS_SECRET_ACCESS_KEY", "", "secret of AWS_ACCESS_KEY_ID (never logged)", true},
+    {"AWS_SESSION_TOKEN", "", "session token of temporary credentials (never logged)", true},
+    {"AWS_SHARED_CREDENTIALS_FILE", "",
+     "INI credentials file ([profile] aws_access_key_id, ...) tried after the environment"},
+    {"DOCKER_HOST", "unix:///var/run/docker.sock (Windows: npipe:////./pipe/docker_engine)",
+     "Docker Engine endpoint: unix://, tcp:// or npipe://"},
     {"ECS_AGENT_HEALTHCHECK_HOST", "host of ECS_INTROSPECTION_ADDR", "host that --healthcheck probes"},
     {"ECS_BACKEND_HOST", "", "ECS API endpoint override (https:// is added without a scheme)"},
     {"ECS_CHECKPOINT", "true iff ECS_DATADIR is set", "keep state in ECS_DATADIR across restarts"},
     {"ECS_CLUSTER", "default", "cluster to register in (name or ARN)"},
-    {"ECS_CONFIG_FILE", "/etc/ecs/ecs.config", "KEY=VALUE file read after the environment"},
+    {"ECS_CONFIG_FILE", "/etc/ecs/ecs.config (Windows: C:\\ProgramData\\Amazon\\ECS\\ecs.config)",
+     "KEY=VALUE file read after the environment"},
     {"ECS_CREDENTIALS_ADDR", "127.0.0.1:51679", "host:port of the task credentials endpoint"},
-    {"ECS_DATADIR", "/data/", "directory of the durable state"},
+    {"ECS_DATADIR", "/data/ (Windows: C:\\ProgramData\\Amazon\\ECS\\data)", "directory of the durable state"},
     {"ECS_INTROSPECTION_ADDR", "127.0.0.1:51678",
      "host:port of the introspection server (probed by --healthcheck)"},
     {"ECS_LOGFILE", "", "also log to this file (appended)"},
@@ -38,4 +45,25 @@ constexpr EnvironmentVariable kVariables[] = {
 
 std::span<const EnvironmentVariable> environment_variables() { return kVariables; }
 
+const EnvironmentVariable* find_environment_variable(std::string_view name) {
+  for (const auto& v : kVariables) {
+    if (v.name == name) return &v;
+  }
+  return nullptr;
+}
+
+std::string environment_variables_markdown() {
+  // Appends only: GCC 12 warns (-Wrestrict, a known false positive) on "x" + std::string(...).
+  std::string out = "| variable | default | meaning |\n|---|---|---|\n";
+  for (const auto& v : kVariables) {
+    out.append("| `").append(v.name).append("` | ");
+    if (v.default_value.empty()) {
+      out.append("—");
+    } else {
+      out.append("`").append(v.default_value).append("`");
+    }
+    out.append(" | ").append(v.meaning).append(" |\n");
+  }
+  return out;
+}
 }  // namespace ecs::app

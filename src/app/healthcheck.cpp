@@ -6,7 +6,6 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <cstdlib>
 
 #include "core/asio.h"
 
@@ -15,16 +14,14 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-Result<HealthcheckTarget> healthcheck_target_from_environment() {
+Result<HealthcheckTarget> healthcheck_target_from_environment(const EnvLookup& env) {
   HealthcheckTarget target;
-  if (const char* addr = std::getenv("ECS_INTROSPECTION_ADDR"); addr != nullptr && *addr != '\0') {
-    auto parsed = parse_host_port(addr, "ECS_INTROSPECTION_ADDR");
+  if (auto addr = env_value(env, "ECS_INTROSPECTION_ADDR")) {
+    auto parsed = parse_host_port(*addr, "ECS_INTROSPECTION_ADDR");
     if (!parsed) return parsed.error();
     target.address = *parsed;
   }
-  if (const char* host = std::getenv("ECS_AGENT_HEALTHCHECK_HOST"); host != nullptr && *host != '\0') {
-    target.address.host = host;
-  }
+  if (auto host = env_value(env, "ECS_AGENT_HEALTHCHECK_HOST")) target.address.host = *host;
   return target;
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "core/address.h"
+#include "core/environment.h"
 #include "core/error.h"
 
 namespace ecs::app {
@@ -18,7 +19,7 @@ struct HealthcheckTarget {
 
 // ECS_INTROSPECTION_ADDR (default 127.0.0.1:51678), host overridden by
 // ECS_AGENT_HEALTHCHECK_HOST.
-Result<HealthcheckTarget> healthcheck_target_from_environment();
+Result<HealthcheckTarget> healthcheck_target_from_environment(const EnvLookup& env);
 
 // Success iff the server answered the HEAD request with any HTTP response in time.
 Result<void> probe_introspection(const HealthcheckTarget& target);

@@ -32,11 +32,6 @@ class CredentialsCategory : public boost::system::error_category {
   }
 };
 
-std::string getenv_string(const char* name) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? v : "";
-}
-
 std::string trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -64,9 +59,9 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
 
 asio::awaitable<Result<Credentials>> EnvironmentCredentialsProvider::retrieve() {
   Credentials c;
-  c.access_key_id = getenv_string("AWS_ACCESS_KEY_ID");
-  c.secret_access_key = getenv_string("AWS_SECRET_ACCESS_KEY");
-  c.session_token = getenv_string("AWS_SESSION_TOKEN");
+  c.access_key_id = env_value(env_, "AWS_ACCESS_KEY_ID").value_or("");
+  c.secret_access_key = env_value(env_, "AWS_SECRET_ACCESS_KEY").value_or("");
+  c.session_token = env_value(env_, "AWS_SESSION_TOKEN").value_or("");
   c.source = name();
   if (c.access_key_id.empty() && c.secret_access_key.empty()) {
     co_return make_error(CredentialsErrc::not_found,

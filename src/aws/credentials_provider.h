@@ -15,6 +15,7 @@
 #include "aws/imds_client.h"
 #include "core/async_event.h"
 #include "core/clock.h"
+#include "core/environment.h"
 #include "core/error.h"
 
 namespace ecs::aws {
@@ -48,8 +49,14 @@ class StaticCredentialsProvider : public CredentialsProvider {
 
 class EnvironmentCredentialsProvider : public CredentialsProvider {
  public:
+  // Reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN through `env` on every
+  // retrieve.
+  explicit EnvironmentCredentialsProvider(EnvLookup env) : env_(std::move(env)) {}
   asio::awaitable<Result<Credentials>> retrieve() override;
   std::string name() const override { return "environment"; }
+
+ private:
+  EnvLookup env_;
 };
 
 // An INI credentials file ([profile] aws_access_key_id / aws_secret_access_key /

@@ -37,19 +37,19 @@ const boost::system::error_category& imds_category() {
 
 error_code make_error_code(ImdsErrc e) { return {static_cast<int>(e), imds_category()}; }
 
-Result<ImdsOptions> ImdsOptions::from_environment() {
+Result<ImdsOptions> ImdsOptions::from_environment(const EnvLookup& env) {
   ImdsOptions o;
-  if (const char* e = std::getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT"); e != nullptr && *e != '\0') {
-    auto url = parse_url(e);
+  if (auto e = env_value(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT")) {
+    auto url = parse_url(*e);
     if (!url || (url->scheme != "http" && url->scheme != "https")) {
       return make_error(errc::make_error_code(errc::invalid_argument),
-                        std::string("AWS_EC2_METADATA_SERVICE_ENDPOINT='") + e +
+                        "AWS_EC2_METADATA_SERVICE_ENDPOINT='" + *e +
                             "' is not an http(s) URL (e.g. http://169.254.169.254)");
     }
     o.endpoint = url->scheme + "://" + url->authority();
   }
-  if (const char* d = std::getenv("AWS_EC2_METADATA_DISABLED"); d != nullptr) {
-    o.disabled = strcasecmp(d, "true") == 0;
+  if (auto d = env(std::string_view("AWS_EC2_METADATA_DISABLED"))) {
+    o.disabled = strcasecmp(d->c_str(), "true") == 0;
   }
   return o;
 }

@@ -12,6 +12,7 @@
 
 #include "aws/http_client.h"
 #include "core/clock.h"
+#include "core/environment.h"
 #include "core/worker_pool.h"
 
 namespace ecs::aws {
@@ -37,7 +38,7 @@ struct ImdsOptions {
   std::chrono::milliseconds backoff_max{1000};
 
   // Defaults plus AWS_EC2_METADATA_SERVICE_ENDPOINT / AWS_EC2_METADATA_DISABLED.
-  static Result<ImdsOptions> from_environment();
+  static Result<ImdsOptions> from_environment(const EnvLookup& env);
 };
 
 class ImdsClient {

@@ -9,9 +9,9 @@
 namespace ecs::aws {
 namespace {
 
-std::string env_either(const char* upper, const char* lower) {
-  if (const char* v = std::getenv(upper); v != nullptr && *v != '\0') return v;
-  if (const char* v = std::getenv(lower); v != nullptr && *v != '\0') return v;
+std::string env_either(const EnvLookup& env, std::string_view upper, std::string_view lower) {
+  if (auto v = env_value(env, upper)) return *v;
+  if (auto v = env_value(env, lower)) return *v;
   return {};
 }
 
@@ -68,9 +68,9 @@ bool matches(std::string entry, const Url& target) {
 
 }  // namespace
 
-Result<ProxyConfig> ProxyConfig::from_environment() {
-  return from_values(env_either("HTTPS_PROXY", "https_proxy"), env_either("HTTP_PROXY", "http_proxy"),
-                     env_either("NO_PROXY", "no_proxy"));
+Result<ProxyConfig> ProxyConfig::from_environment(const EnvLookup& env) {
+  return from_values(env_either(env, "HTTPS_PROXY", "https_proxy"),
+                     env_either(env, "HTTP_PROXY", "http_proxy"), env_either(env, "NO_PROXY", "no_proxy"));
 }
 
 static Result<std::optional<Url>> parse_proxy(const std::string& value, const char* variable) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/environment.h"
 #include "core/error.h"
 #include "core/url.h"
 
@@ -19,7 +20,7 @@ struct ProxyConfig {
 
   // Reads the variables; a value that is not an http:// proxy URL (a value without a scheme
   // means http://) is an error naming the variable.
-  static Result<ProxyConfig> from_environment();
+  static Result<ProxyConfig> from_environment(const EnvLookup& env);
   static Result<ProxyConfig> from_values(const std::string& https_proxy, const std::string& http_proxy,
                                          const std::string& no_proxy);
 

@@ -2,11 +2,12 @@
 
 #include "core/address.h"
 #include "dockerapi/errors.h"
+#include "platform/paths.h"
 
 namespace ecs::dockerapi {
 
 Result<Endpoint> parse_endpoint(std::string_view docker_host) {
-  if (docker_host.empty()) docker_host = kDefaultDockerHost;
+  if (docker_host.empty()) docker_host = platform::default_paths().docker_host;
   Endpoint e;
   e.text = std::string(docker_host);
   auto bad = [&](std::string why) {
@@ -32,12 +33,9 @@ Result<Endpoint> parse_endpoint(std::string_view docker_host) {
   if (docker_host.starts_with("npipe://")) {
     e.kind = Endpoint::Kind::named_pipe;
     e.path = std::string(docker_host.substr(8));
-#ifdef _WIN32
+    if (!platform::has_named_pipes()) return bad("named pipes exist only on Windows");
     if (e.path.empty()) return bad("the pipe name is empty");
     return e;
-#else
-    return bad("named pipes exist only on Windows");
-#endif
   }
   return bad("unknown scheme");
 }

@@ -12,12 +12,6 @@
 
 namespace ecs::dockerapi {
 
-#ifdef _WIN32
-inline constexpr std::string_view kDefaultDockerHost = "npipe:////./pipe/docker_engine";
-#else
-inline constexpr std::string_view kDefaultDockerHost = "unix:///var/run/docker.sock";
-#endif
-
 struct Endpoint {
   enum class Kind { unix_socket, tcp, named_pipe };
   Kind kind = Kind::unix_socket;

@@ -1,7 +1,6 @@
 #include "execcmd/manager.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "core/log.h"
 #include "core/uuid.h"
@@ -23,20 +22,15 @@ constexpr std::string_view kWindowsExecBinDir =
     "C:\\Program Files\\Amazon\\SSM";  // a literal in the reference
 constexpr std::string_view kNamelessContainerPrefix = "nameless-container-";
 
-std::string env_or(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
-
 Error canceled_error() { return make_error(ExecErrc::canceled, "context canceled"); }
 
 }  // namespace
 
-Paths Paths::windows_defaults() {
+Paths Paths::windows_defaults(const EnvLookup& env) {
   Paths p;
   p.platform = Platform::windows;
-  const std::string program_files = env_or("ProgramFiles", "C:\\Program Files");
-  const std::string program_data = env_or("ProgramData", "C:\\ProgramData");
+  const std::string program_files = env_value(env, "ProgramFiles").value_or("C:\\Program Files");
+  const std::string program_data = env_value(env, "ProgramData").value_or("C:\\ProgramData");
   p.host_deps_dir = program_files + "\\Amazon\\ECS\\managed-agents\\execute-command";
   p.agent_deps_dir = p.host_deps_dir;
   p.host_log_dir = program_data + "\\Amazon\\ECS\\exec";

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/environment.h"
 #include "dockerapi/client.h"
 #include "execcmd/filesystem.h"
 #include "execcmd/model.h"
@@ -48,7 +49,8 @@ struct Paths {
   std::string windows_container_deps_dir = "C:\\Program Files\\Amazon\\SSM";
   std::string windows_container_log_dir = "C:\\ProgramData\\Amazon\\SSM";
 
-  static Paths windows_defaults();  // §2.4, from ProgramFiles/ProgramData
+  // §2.4, from ProgramFiles/ProgramData as `env` gives them.
+  static Paths windows_defaults(const EnvLookup& env);
 
   char separator() const { return platform == Platform::windows ? '\\' : '/'; }
   std::string join(std::string_view a, std::string_view b) const;

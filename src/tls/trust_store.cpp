@@ -46,11 +46,9 @@ const boost::system::error_category& trust_store_category() {
 
 error_code make_error_code(TrustStoreErrc e) { return {static_cast<int>(e), trust_store_category()}; }
 
-TrustStoreOptions TrustStoreOptions::from_environment() {
+TrustStoreOptions TrustStoreOptions::from_environment(const EnvLookup& env) {
   TrustStoreOptions options;
-  if (const char* path = std::getenv("AWS_CA_BUNDLE"); path != nullptr && *path != '\0') {
-    options.extra_bundle_path = path;
-  }
+  if (auto path = env_value(env, "AWS_CA_BUNDLE")) options.extra_bundle_path = *path;
   return options;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/environment.h"
 #include "core/error.h"
 
 struct mbedtls_x509_crt;
@@ -30,7 +31,7 @@ struct TrustStoreOptions {
   std::optional<std::string> extra_bundle_path;  // AWS_CA_BUNDLE
 
   // use_embedded plus AWS_CA_BUNDLE from the environment (an empty value means unset).
-  static TrustStoreOptions from_environment();
+  static TrustStoreOptions from_environment(const EnvLookup& env);
 };
 
 class TrustStore {

@@ -10,9 +10,10 @@
 #include "acs/responders/responder_set.h"
 #include "acs/session.h"
 #include "acs/websocket_connection.h"
+#include "aws/sigv4.h"
+#include "platform/environment.h"
 #include "wsclient/connection.h"
 #include "wsclient/dial.h"
-#include "aws/sigv4.h"
 
 namespace {
 
@@ -35,7 +36,8 @@ class StaticDiscovery : public acs::EndpointDiscovery {
 int main() {
   const char* endpoint = std::getenv("ECS_BENCH_ENDPOINT");
   if (endpoint == nullptr) return 2;
-  auto trust = tls::TrustStore::load(tls::TrustStoreOptions::from_environment());  // embedded + AWS_CA_BUNDLE
+  auto trust = tls::TrustStore::load(
+      tls::TrustStoreOptions::from_environment(platform::process_environment()));  // embedded + AWS_CA_BUNDLE
   if (!trust) return 3;
   wsclient::DialOptions dial;
   dial.tls = *tls::Context::client(*trust);

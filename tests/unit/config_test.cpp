@@ -8,10 +8,17 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "app/agent.h"
 #include "app/environment_variables.h"
+#include "app/healthcheck.h"
+#include "app/registration.h"
+#include "aws/credentials_provider.h"
+#include "aws/imds_client.h"
+#include "aws/proxy.h"
 #include "support/temp_dir.h"
+#include "tls/trust_store.h"
 
 namespace ecs::app {
 namespace {
@@ -76,10 +83,15 @@ TEST_F(ConfigTest, EnvironmentWinsOverTheFile) {
   EXPECT_EQ(r->config.cluster, "from-env");  // trimmed
   EXPECT_EQ(r->config.log_level, log::Level::debug);
   EXPECT_EQ(r->config.config_file, "/etc/ecs/ecs.config");
-  // What the file adds to the environment: everything the environment does not set.
+  // What the file contributes to the merged view: everything the environment does not set.
   const std::vector<std::pair<std::string, std::string>> exported{{"ECS_ENABLE_TASK_IAM_ROLE", "true"},
                                                                   {"ECS_LOGLEVEL", "debug"}};
   EXPECT_EQ(r->from_file, exported);
+  // ... which is what the parts that read their own variables see, environment first.
+  EXPECT_EQ(r->config.env("ECS_ENABLE_TASK_IAM_ROLE"), "true");
+  EXPECT_EQ(r->config.env("ECS_CLUSTER"), "  from-env  ");
+  EXPECT_EQ(r->config.env("ECS_LOGLEVEL"), "debug");
+  EXPECT_EQ(r->config.env("ECS_NOT_SET_ANYWHERE"), std::nullopt);
 }
 
 TEST_F(ConfigTest, ConfigFilePathCanBeChangedAndMustThenExist) {
@@ -211,6 +223,62 @@ TEST_F(ConfigTest, HelpListsEveryVariableRead) {
       [](const std::string&) -> Result<std::optional<std::string>> { return std::optional<std::string>(); });
   for (const auto& name : asked) EXPECT_TRUE(listed.count(name)) << name << " is read but not in --help";
   EXPECT_GE(asked.size(), 18u);
+}
+
+// The parts that read their own variables read them through the merged view, and only listed ones.
+TEST_F(ConfigTest, EveryVariableTheSubsystemsReadIsListed) {
+  std::set<std::string> listed;
+  for (const auto& v : environment_variables()) listed.insert(std::string(v.name));
+  std::set<std::string> asked;
+  EnvLookup recording = [&](std::string_view n) -> std::optional<std::string> {
+    asked.insert(std::string(n));
+    return std::nullopt;
+  };
+  (void)tls::TrustStoreOptions::from_environment(recording);
+  (void)aws::ProxyConfig::from_environment(recording);
+  (void)aws::ImdsOptions::from_environment(recording);
+  (void)healthcheck_target_from_environment(recording);
+  aws::EnvironmentCredentialsProvider provider(recording);
+  asio::io_context io;
+  asio::co_spawn(io, provider.retrieve(), asio::detached);
+  io.run();
+  for (const auto& name : asked) {
+    const bool proxy_spelling = name == "https_proxy" || name == "http_proxy" || name == "no_proxy";
+    EXPECT_TRUE(listed.count(name) || proxy_spelling) << name << " is read but not listed";
+  }
+  EXPECT_GE(asked.size(), 12u);
+}
+
+// The README's table is the list (regenerate it from environment_variables_markdown()).
+TEST(EnvironmentVariables, TheReadmeTableIsTheList) {
+  std::ifstream in(ECS_README);
+  ASSERT_TRUE(in) << ECS_README;
+  std::stringstream readme;
+  readme << in.rdbuf();
+  const std::string table = environment_variables_markdown();
+  EXPECT_NE(readme.str().find(table), std::string::npos)
+      << "README.md's table of environment variables differs from the list in "
+         "src/app/environment_variables.cpp; it should read:\n"
+      << table;
+}
+
+TEST(EnvironmentVariables, CheckConfigShowsEveryVariableAndNoSecret) {
+  auto loaded = load_config(
+      map_environment({{"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+                       {"AWS_SECRET_ACCESS_KEY", "very-secret"},
+                       {"AWS_SESSION_TOKEN", "token-secret"},
+                       {"HTTPS_PROXY", "http://proxy:3128"}}),
+      [](const std::string&) -> Result<std::optional<std::string>> { return std::optional<std::string>(); });
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  for (const auto& v : environment_variables()) {
+    const std::string shown = value_in_effect(loaded->config, v.name);
+    EXPECT_EQ(shown.find("secret"), std::string::npos) << v.name << "=" << shown;
+  }
+  EXPECT_EQ(value_in_effect(loaded->config, "AWS_SECRET_ACCESS_KEY"), "(set)");
+  EXPECT_EQ(value_in_effect(loaded->config, "HTTPS_PROXY"), "http://proxy:3128");
+  EXPECT_EQ(value_in_effect(loaded->config, "ECS_CLUSTER"), "default");
+  EXPECT_EQ(value_in_effect(loaded->config, "AWS_EC2_METADATA_SERVICE_ENDPOINT"),
+            "(default: http://169.254.169.254)");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "aws/credentials_provider.h"
+#include "platform/environment.h"
 
 #include <gtest/gtest.h>
 
@@ -23,7 +24,7 @@ struct CleanEnv {
 
 TEST(EnvironmentCredentials, ReadsTheThreeVariables) {
   CleanEnv clean;
-  EnvironmentCredentialsProvider p;
+  EnvironmentCredentialsProvider p(platform::process_environment());
   auto none = test::run(p.retrieve());
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, CredentialsErrc::not_found);
@@ -150,7 +151,7 @@ TEST(CredentialsChain, OrderIsEnvironmentThenRotatingFileThenImds) {
   io.endpoint = fake.endpoint();
   ImdsClient imds(http, pool, io, clock, jitter);
   ChainCredentialsProvider chain(
-      {std::make_shared<EnvironmentCredentialsProvider>(),
+      {std::make_shared<EnvironmentCredentialsProvider>(platform::process_environment()),
        std::make_shared<SharedFileCredentialsProvider>(dir.file("creds"), "default", clock),
        std::make_shared<ImdsCredentialsProvider>(imds)});
   EXPECT_EQ(test::run(chain.retrieve())->source, "EC2 instance metadata");
@@ -165,7 +166,7 @@ TEST(CredentialsChain, NothingAnywhereIsOneErrorNamingEverySource) {
   CleanEnv clean;
   ManualClock clock;
   ChainCredentialsProvider chain(
-      {std::make_shared<EnvironmentCredentialsProvider>(),
+      {std::make_shared<EnvironmentCredentialsProvider>(platform::process_environment()),
        std::make_shared<SharedFileCredentialsProvider>("/nonexistent/creds", "default", clock)});
   auto r = test::run(chain.retrieve());
   ASSERT_FALSE(r);

@@ -1,5 +1,6 @@
 // The ECS API client against a fake ECS API over TLS that verifies SigV4.
 #include "aws/ecs_client.h"
+#include "platform/environment.h"
 
 #include <gtest/gtest.h>
 
@@ -237,7 +238,8 @@ TEST(EcsClientTls, AcceptsCaFromAwsCaBundleAndRefusesANameMismatch) {
   test::FakeEcsApi mismatched(servers, ca.issue(wrong));
   test::ScopedEnv bundle("AWS_CA_BUNDLE", ca.write_pem_file(dir.path()));
   HttpClientOptions http_options;
-  http_options.trust = *tls::TrustStore::load(tls::TrustStoreOptions::from_environment());
+  http_options.trust =
+      *tls::TrustStore::load(tls::TrustStoreOptions::from_environment(platform::process_environment()));
   HttpClient http(http_options);
   WorkerPool pool(1);
   ManualClock clock;

@@ -1088,7 +1088,7 @@ TEST_F(WindowsConfigDirTest, GetValidConfigDirExists) {
 
 TEST_F(ExecManagerTest, WindowsBindsAndCommand) {
   ManagerOptions o = test_options();
-  o.paths = Paths::windows_defaults();
+  o.paths = Paths::windows_defaults(empty_environment());
   o.new_uuid = [] { return std::string("u"); };
   const std::string bin = o.paths.agent_bin_dir();
   fs.add_dir(bin);

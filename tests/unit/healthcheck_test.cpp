@@ -1,4 +1,5 @@
 #include "app/healthcheck.h"
+#include "platform/environment.h"
 
 #include <gtest/gtest.h>
 
@@ -58,7 +59,7 @@ TEST(Healthcheck, TargetFromEnvironment) {
   {
     test::ScopedEnv a("ECS_INTROSPECTION_ADDR", std::nullopt);
     test::ScopedEnv b("ECS_AGENT_HEALTHCHECK_HOST", std::nullopt);
-    auto t = healthcheck_target_from_environment();
+    auto t = healthcheck_target_from_environment(platform::process_environment());
     ASSERT_TRUE(t);
     EXPECT_EQ(t->address.to_string(), "127.0.0.1:51678");
     EXPECT_EQ(t->timeout, 25s);
@@ -66,13 +67,13 @@ TEST(Healthcheck, TargetFromEnvironment) {
   {
     test::ScopedEnv a("ECS_INTROSPECTION_ADDR", "0.0.0.0:6000");
     test::ScopedEnv b("ECS_AGENT_HEALTHCHECK_HOST", "localhost");
-    auto t = healthcheck_target_from_environment();
+    auto t = healthcheck_target_from_environment(platform::process_environment());
     ASSERT_TRUE(t);
     EXPECT_EQ(t->address.to_string(), "localhost:6000");
   }
   {
     test::ScopedEnv a("ECS_INTROSPECTION_ADDR", "no-port");
-    auto t = healthcheck_target_from_environment();
+    auto t = healthcheck_target_from_environment(platform::process_environment());
     ASSERT_FALSE(t);
     EXPECT_NE(t.error().message.find("ECS_INTROSPECTION_ADDR='no-port'"), std::string::npos);
   }

@@ -1,5 +1,6 @@
 // The libcurl + mbedTLS client against loopback servers with a generated CA.
 #include "aws/http_client.h"
+#include "platform/environment.h"
 
 #include <gtest/gtest.h>
 
@@ -62,7 +63,8 @@ TEST_F(HttpClientTest, HttpsRequestVerifiedWithCaFromAwsCaBundle) {
   const auto port = https_server();
   test::ScopedEnv bundle("AWS_CA_BUNDLE", ca_.write_pem_file(dir_.path()));
   HttpClientOptions options;
-  options.trust = *tls::TrustStore::load(tls::TrustStoreOptions::from_environment());
+  options.trust =
+      *tls::TrustStore::load(tls::TrustStoreOptions::from_environment(platform::process_environment()));
   HttpClient c(options);
   auto r = c.perform(get("https://localhost:" + std::to_string(port) + "/hello"));
   ASSERT_TRUE(r) << r.error().message;

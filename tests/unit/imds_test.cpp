@@ -1,4 +1,5 @@
 #include "aws/imds_client.h"
+#include "platform/environment.h"
 
 #include <gtest/gtest.h>
 
@@ -95,18 +96,18 @@ TEST_F(ImdsTest, EnvironmentSelectsEndpointAndDisables) {
   {
     test::ScopedEnv e("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds_.endpoint() + "/");
     test::ScopedEnv d("AWS_EC2_METADATA_DISABLED", std::nullopt);
-    auto o = ImdsOptions::from_environment();
+    auto o = ImdsOptions::from_environment(platform::process_environment());
     ASSERT_TRUE(o);
     EXPECT_EQ(o->endpoint, imds_.endpoint());
     EXPECT_FALSE(o->disabled);
   }
   {
     test::ScopedEnv d("AWS_EC2_METADATA_DISABLED", "true");
-    EXPECT_TRUE(ImdsOptions::from_environment()->disabled);
+    EXPECT_TRUE(ImdsOptions::from_environment(platform::process_environment())->disabled);
   }
   {
     test::ScopedEnv e("AWS_EC2_METADATA_SERVICE_ENDPOINT", "not a url");
-    auto o = ImdsOptions::from_environment();
+    auto o = ImdsOptions::from_environment(platform::process_environment());
     ASSERT_FALSE(o);
     EXPECT_NE(o.error().message.find("AWS_EC2_METADATA_SERVICE_ENDPOINT"), std::string::npos);
   }

@@ -1,4 +1,5 @@
 // Dialling websockets: TLS verification, the signed upgrade, proxies, plain ws, rejections.
+#include "platform/environment.h"
 #include "wsclient/dial.h"
 
 #include <gtest/gtest.h>
@@ -136,7 +137,8 @@ TEST_F(DialTest, WssVerifiesTheServerWithAwsCaBundleAndSignsTheUpgrade) {
   const auto port = wss_server();
   test::ScopedEnv bundle("AWS_CA_BUNDLE", ca_.write_pem_file(dir_.path()));
   DialOptions o = options(false);
-  o.tls = *tls::Context::client(*tls::TrustStore::load(tls::TrustStoreOptions::from_environment()));
+  o.tls = *tls::Context::client(
+      *tls::TrustStore::load(tls::TrustStoreOptions::from_environment(platform::process_environment())));
   Dialer dialer(o);
   const std::string url = "https://localhost:" + std::to_string(port) + "/ws?clusterArn=default&seqNum=1";
   EXPECT_EQ(dial_and_ping(dialer, url), "ping");
