@@ -1,5 +1,5 @@
 # Imported targets for the project's dependencies. Everything is linked from static archives:
-# Debian's (mbedTLS, zstd) and the ones scripts/deps.sh builds from the pinned Debian sources
+# Debian's (mbedTLS, zstd, LMDB) and the ones scripts/deps.sh builds from the pinned Debian sources
 # (libcurl, simdjson). GoogleTest and Google Benchmark are only for tests and benchmarks.
 
 find_package(Boost 1.74 REQUIRED)
@@ -29,6 +29,9 @@ add_library(ecs_mbedtls INTERFACE)
 target_link_libraries(ecs_mbedtls INTERFACE ecs_mbedtls_ssl)
 
 ecs_static_library(ecs_zstd zstd.h zstd)
+# LMDB: the durable state store (state/lmdb_repository). Debian's liblmdb-dev ships liblmdb.a.
+ecs_static_library(ecs_lmdb lmdb.h lmdb)
+target_link_libraries(ecs_lmdb INTERFACE Threads::Threads)
 
 # Source-built dependencies: their prefixes come from `scripts/deps.sh prefix NAME`.
 set(ECS_CURL_PREFIX "" CACHE PATH "install prefix of the minimal static libcurl")

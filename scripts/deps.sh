@@ -20,7 +20,7 @@ APT_BUILD_PACKAGES=(
   # apt-get source unpacking
   dpkg-dev
   # libraries (headers and static archives)
-  libboost1.74-dev libmbedtls-dev libzstd-dev
+  libboost1.74-dev libmbedtls-dev libzstd-dev liblmdb-dev
   # the CA bundle embedded into the binary at build time
   ca-certificates
 )

@@ -1,6 +1,6 @@
 // What the ACS responders need from the rest of the agent, as narrow interfaces (the reference
-// injects the same collaborators into its session). acs/in_memory.h has implementations good
-// enough for the session's end-to-end tests; the runtime provides the durable ones.
+// injects the same collaborators into its session). The agent's implementations are in
+// src/handlers/ (one adapter per interface); tests/support has doubles.
 #pragma once
 
 #include <chrono>
@@ -9,37 +9,34 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "acs/model.h"
 #include "core/asio.h"
 #include "core/error.h"
+#include "credentials/store.h"
 
 namespace ecs::acs {
 
-inline constexpr std::string_view kRoleTaskApplication = "TaskApplication";
-inline constexpr std::string_view kRoleTaskExecution = "TaskExecution";
+// The credentials themselves are the credentials store's (credentials/store.h).
+using credentials::CredentialsStore;
+using credentials::kRoleTaskApplication;
+using credentials::kRoleTaskExecution;
+using credentials::TaskCredentials;
 
-// Task IAM role credentials as pushed by ACS (the secret parts never reach a log).
-struct TaskCredentials {
-  std::string task_arn;
-  std::string role_type;  // TaskApplication / TaskExecution
-  std::string credentials_id;
-  std::string role_arn;
-  std::string access_key_id;
-  std::string secret_access_key;
-  std::string session_token;
-  std::string expiration;  // echoed verbatim, as ACS sent it
-};
-
-class CredentialsStore {
- public:
-  virtual ~CredentialsStore() = default;
-  // Rejects an empty credentials id ("CredentialsId is empty") or task ARN ("task ARN is empty").
-  virtual Result<void> set_task_credentials(const TaskCredentials& credentials) = 0;
-  virtual std::optional<TaskCredentials> get_task_credentials(const std::string& credentials_id) const = 0;
-  virtual void remove_task_credentials(const std::string& credentials_id) = 0;
-};
+// The store's record of the role credentials ACS sent for a task (`role`: kRoleTask*).
+inline TaskCredentials task_credentials(const std::string& task_arn, std::string_view role,
+                                        const IAMRoleCredentials& rc) {
+  return TaskCredentials{task_arn,
+                         std::string(role),
+                         rc.credentialsId.value_or(""),
+                         rc.roleArn.value_or(""),
+                         rc.accessKeyId.value_or(""),
+                         rc.secretAccessKey.value_or(""),
+                         rc.sessionToken.value_or(""),
+                         rc.expiration.value_or("")};
+}
 
 // Records which credentials id belongs to which task (the reference's "metadata setters").
 class CredentialsMetadata {

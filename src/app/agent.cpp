@@ -4,7 +4,6 @@
 #include <ostream>
 
 #include "acs/ecs_discovery.h"
-#include "acs/in_memory.h"
 #include "acs/responders/responder_set.h"
 #include "acs/session.h"
 #include "acs/websocket_connection.h"
@@ -15,13 +14,19 @@
 #include "aws/sigv4.h"
 #include "core/log.h"
 #include "core/worker_pool.h"
+#include "credentials/store.h"
 #include "dockerapi/client.h"
+#include "engine/task_recorder.h"
 #include "execcmd/manager.h"
+#include "handlers/agent_handlers.h"
+#include "handlers/attachments.h"
 #include "platform/host_info.h"
 #include "platform/service.h"
 #include "server/credentials_endpoint.h"
 #include "server/introspection.h"
-#include "state/durable_agent.h"
+#include "state/instance_store.h"
+#include "state/legacy_checkpoint.h"
+#include "state/lmdb_repository.h"
 #include "tls/context.h"
 #include "tls/trust_store.h"
 #include "wsclient/connection.h"
@@ -62,8 +67,6 @@ class Agent {
 
   // Start-up up to registration; a non-zero result is the exit code.
   asio::awaitable<int> run(StopToken stop);
-  state::DurableAgent* durable() { return durable_.get(); }
-  state::StateStore* store() { return store_.get(); }
   void stop_servers() {
     if (introspection_server_) introspection_server_->stop();
     if (credentials_server_) credentials_server_->stop();
@@ -75,6 +78,7 @@ class Agent {
     error_message_ = message;
     return code;
   }
+  Result<state::SavedState> open_state();
   asio::awaitable<Result<std::string>> resolve_region();
   asio::awaitable<int> register_instance();
   asio::awaitable<void> watch_docker(StopToken stop);
@@ -91,9 +95,11 @@ class Agent {
   WorkerPool pool_{1};
   acs::NoMetrics metrics_;
   HealthDoctor doctor_;
-  acs::InMemoryCredentialsStore credentials_;
-  std::unique_ptr<state::StateStore> store_;
-  std::unique_ptr<state::DurableAgent> durable_;
+  credentials::InMemoryCredentialsStore credentials_;
+  std::unique_ptr<state::Repository> repository_;
+  std::unique_ptr<state::InstanceStore> instance_;
+  std::unique_ptr<engine::TaskEngine> engine_;
+  std::unique_ptr<handlers::AttachmentRegistry> attachments_;
   std::shared_ptr<const tls::TrustStore> trust_;
   std::unique_ptr<aws::HttpClient> http_;
   std::unique_ptr<aws::ImdsClient> imds_;
@@ -149,7 +155,7 @@ asio::awaitable<void> Agent::expire_attachments(StopToken stop) {
   for (;;) {
     const bool waited = co_await clock_.sleep(1min, stop);
     if (!waited) break;
-    (void)durable_->expire_attachments();
+    (void)attachments_->expire();
   }
 }
 
@@ -157,41 +163,61 @@ asio::awaitable<int> Agent::register_instance() {
   const platform::HostInfo host = platform::host_info();
   aws::RegisterRequest request;
   request.cluster = config_.cluster;
-  request.container_instance_arn = durable_->state().container_instance_arn;  // re-registration
+  request.container_instance_arn = instance_->record().container_instance_arn;  // re-registration
   request.total_resources = host_resources(host);
   request.version_info = {build_info().version, build_info().commit,
                           docker_version_.empty() ? "" : "DockerVersion: " + docker_version_};
   request.attributes = host_attributes(host, execcmd::Paths{}.agent_deps_dir);
   auto outcome = co_await register_container_instance(*ecs_, std::move(request));
   if (!outcome.error.empty()) co_return fail(outcome.terminal ? kExitTerminal : kExitError, outcome.error);
-  auto saved = durable_->set_registration(config_.cluster, outcome.container_instance_arn);
+  auto saved = instance_->set_registration(config_.cluster, outcome.container_instance_arn);
   if (!saved) co_return fail(kExitError, "could not save the registration: " + saved.error().message);
   log::info("registered container instance",
             {{"cluster", config_.cluster}, {"containerInstanceArn", outcome.container_instance_arn}});
   co_return kExitSuccess;
 }
 
+// The durable store (ECS_DATADIR, when checkpointing is on), with a state written by an agent
+// before the LMDB store imported once.
+Result<state::SavedState> Agent::open_state() {
+  if (!config_.checkpoint) {
+    repository_ = std::make_unique<state::NoRepository>();
+    return state::SavedState{};
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) {
+    return make_error(state::StateErrc::io,
+                      "ECS_DATADIR=\"" + config_.data_dir + "\": cannot create it: " + ec.message());
+  }
+  auto opened = state::LmdbRepository::open(config_.data_dir);
+  if (!opened) return opened.error();
+  state::LmdbRepository& store = **opened;
+  repository_ = std::move(*opened);
+  auto empty = store.empty();
+  if (!empty) return empty.error();
+  if (*empty) {
+    auto imported = state::legacy::import_legacy_state(config_.data_dir, store);
+    if (!imported) return imported.error();
+    if (*imported) log::info("imported the state of an earlier agent", {{"dir", config_.data_dir}});
+  }
+  return store.load();
+}
+
 asio::awaitable<int> Agent::run(StopToken stop) {
   // Durable state.
-  state::AgentState initial;
-  if (config_.checkpoint) {
-    std::error_code ec;
-    std::filesystem::create_directories(config_.data_dir, ec);
-    if (ec)
-      co_return fail(kExitError,
-                     "ECS_DATADIR=\"" + config_.data_dir + "\": cannot create it: " + ec.message());
-    store_ = std::make_unique<state::StateStore>(config_.data_dir);
-    auto loaded = store_->load();
-    if (!loaded) co_return fail(kExitError, "cannot load the saved state: " + loaded.error().message);
-    initial = std::move(*loaded);
-    if (!initial.cluster.empty() && initial.cluster != config_.cluster) {
-      co_return fail(kExitTerminal, "the saved state in " + config_.data_dir + " belongs to cluster \"" +
-                                        initial.cluster + "\" but ECS_CLUSTER is \"" + config_.cluster +
-                                        "\"; remove the state files (ecs-agent-state*) to register afresh");
-    }
+  auto saved = open_state();
+  if (!saved) co_return fail(kExitError, "cannot load the saved state: " + saved.error().message);
+  if (!saved->instance.cluster.empty() && saved->instance.cluster != config_.cluster) {
+    co_return fail(kExitTerminal, "the saved state in " + config_.data_dir + " belongs to cluster \"" +
+                                      saved->instance.cluster + "\" but ECS_CLUSTER is \"" + config_.cluster +
+                                      "\"; remove the state files (agent.db*) to register afresh");
   }
-  durable_ = std::make_unique<state::DurableAgent>(std::move(initial), store_.get(), credentials_, clock_);
-  doctor_.state_writable = [this] { return durable_->last_commit_ok(); };
+  instance_ = std::make_unique<state::InstanceStore>(saved->instance, *repository_);
+  engine_ = std::make_unique<engine::TaskRecorder>(std::move(saved->tasks), *repository_, credentials_);
+  attachments_ =
+      std::make_unique<handlers::AttachmentRegistry>(std::move(saved->attachments), *repository_, clock_);
+  doctor_.state_writable = [this] { return repository_->last_write_ok(); };
 
   // Transport.
   auto trust = tls::TrustStore::load(tls::TrustStoreOptions::from_environment(config_.env));
@@ -212,8 +238,7 @@ asio::awaitable<int> Agent::run(StopToken stop) {
 
   // Endpoints first, so that --healthcheck answers while the agent registers.
   introspection_ = std::make_unique<server::IntrospectionEndpoint>(
-      [this]() -> const state::AgentState& { return durable_->state(); }, agent_version_string(),
-      "Licensed under the Apache License, Version 2.0.\n");
+      *engine_, *instance_, agent_version_string(), "Licensed under the Apache License, Version 2.0.\n");
   auto introspection_handler = [this](server::Request& r, const server::Peer& p) {
     return introspection_->handle(r, p);
   };
@@ -224,7 +249,8 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   }
   introspection_server_ = *is;
   credentials_endpoint_ = std::make_unique<server::CredentialsEndpoint>(
-      credentials_, [this](const std::string& id) { return durable_->knows_credentials_id(id); }, clock_);
+      credentials_, [this](const std::string& id) { return engine::knows_credentials_id(*engine_, id); },
+      clock_);
   auto credentials_handler = [this](server::Request& r, const server::Peer& p) {
     return credentials_endpoint_->handle(r, p);
   };
@@ -276,7 +302,7 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   // The ACS session, until stopped.
   acs::SessionOptions session_options;
   session_options.cluster = config_.cluster;
-  session_options.container_instance_arn = durable_->state().container_instance_arn;
+  session_options.container_instance_arn = instance_->record().container_instance_arn;
   session_options.agent_version = build_info().version;
   session_options.agent_hash = build_info().commit;
   session_options.docker_version = docker_version_;
@@ -294,8 +320,8 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   };
   acs::WebsocketConnectionFactory factory(io_.get_executor(), dial, wsclient::ConnectionOptions{}, jitter_,
                                           metrics_);
-  acs::Collaborators collaborators{*durable_, credentials_, *durable_, *durable_, durable_.get(), *durable_,
-                                   *durable_, *durable_,    *durable_, doctor_,   metrics_};
+  handlers::AgentHandlers handlers(*engine_, credentials_, *instance_, *repository_, *attachments_);
+  const acs::Collaborators collaborators = handlers.collaborators(doctor_, metrics_);
   acs::UpdateOptions updates;
   updates.enabled = config_.updates_enabled;
   acs::ResponderSet responders(collaborators, docker_version_, updates, nullptr, nullptr);
@@ -348,14 +374,8 @@ int run_agent(const AgentConfig& config, std::ostream& err) {
   const bool stopping = result.stop_requested;
   if (exit_code != kExitSuccess && !agent.error_message_.empty())
     err << "ecs-agent: " << agent.error_message_ << "\n";
-  if (stopping && exit_code == kExitSuccess) {
-    if (auto* store = agent.store(); store != nullptr && agent.durable() != nullptr) {
-      if (auto flushed = store->save(agent.durable()->state()); !flushed) {
-        log::error("could not flush the state", {{"error", flushed.error().message}});
-      }
-    }
-    log::info("stopped", {});
-  }
+  // Every change was committed when it was made: nothing is left to flush.
+  if (stopping && exit_code == kExitSuccess) log::info("stopped", {});
   return exit_code;
 }
 

@@ -179,15 +179,30 @@ std::string encode_task_state_change(const TaskStateChange& c) {
   w.key("cluster").string(c.cluster);
   w.key("task").string(c.task_arn);
   w.key("status").string(c.status);
-  if (!c.reason.empty()) w.key("reason").string(cut_reason(c.reason));
+  w.key("reason").string(cut_reason(c.reason));
   if (!c.containers.empty()) {
     w.key("containers").begin_array();
     for (const auto& ct : c.containers) {
       w.begin_object().key("containerName").string(ct.container_name);
-      if (!ct.runtime_id.empty()) w.key("runtimeId").string(ct.runtime_id);
+      if (!ct.runtime_id.empty()) w.key("runtimeId").string(ct.runtime_id.substr(0, 255));
       w.key("status").string(ct.status);
       if (!ct.reason.empty()) w.key("reason").string(cut_reason(ct.reason));
       if (ct.exit_code) w.key("exitCode").number(*ct.exit_code);
+      if (!ct.image_digest.empty()) w.key("imageDigest").string(ct.image_digest.substr(0, 255));
+      if (!ct.network_bindings.empty()) {
+        w.key("networkBindings").begin_array();
+        for (const auto& b : ct.network_bindings) {
+          w.begin_object().key("bindIP").string(b.bind_ip);
+          if (b.container_port_range.empty()) {
+            w.key("containerPort").number(b.container_port).key("hostPort").number(b.host_port);
+          } else {
+            w.key("containerPortRange").string(b.container_port_range);
+            w.key("hostPortRange").string(b.host_port_range);
+          }
+          w.key("protocol").string(b.protocol).end_object();
+        }
+        w.end_array();
+      }
       w.end_object();
     }
     w.end_array();
@@ -208,6 +223,15 @@ std::string encode_task_state_change(const TaskStateChange& c) {
     }
     w.end_array();
   }
+  // Epoch seconds with milliseconds, as the SDK writes timestamps for awsJson1.1.
+  auto time = [&](std::string_view key, const std::optional<std::chrono::system_clock::time_point>& t) {
+    if (!t) return;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count();
+    w.key(key).number_double(static_cast<double>(ms) / 1000.0);
+  };
+  time("pullStartedAt", c.pull_started_at);
+  time("pullStoppedAt", c.pull_stopped_at);
+  time("executionStoppedAt", c.execution_stopped_at);
   w.end_object();
   return out;
 }

@@ -80,12 +80,23 @@ struct RegisterRequest {
   std::vector<std::pair<std::string, std::string>> tags;
 };
 
+struct NetworkBinding {
+  std::string bind_ip;
+  int container_port = 0;
+  int host_port = 0;
+  std::string container_port_range;  // "a-b" with host_port_range, instead of the two ports
+  std::string host_port_range;
+  std::string protocol;  // tcp / udp
+};
+
 struct ContainerStateChange {
   std::string container_name;
-  std::string runtime_id;
+  std::string runtime_id;  // omitted when empty (at most 255 bytes)
   std::string status;
-  std::string reason;
+  std::string reason;  // omitted when empty (at most 1024 bytes)
   std::optional<int> exit_code;
+  std::string image_digest;  // omitted when empty
+  std::vector<NetworkBinding> network_bindings;
 };
 
 struct ManagedAgentStateChange {
@@ -95,13 +106,18 @@ struct ManagedAgentStateChange {
   std::string reason;              // always sent, cut to 1024 characters
 };
 
+// SubmitTaskStateChange (task-engine.md §6.3): the task's status with its containers' and managed
+// agents' changes; times as epoch seconds with milliseconds, each omitted when unset.
 struct TaskStateChange {
   std::string cluster;
   std::string task_arn;
   std::string status;  // PENDING / RUNNING / STOPPED
-  std::string reason;
+  std::string reason;  // always sent (may be ""), at most 1024 bytes
   std::vector<ContainerStateChange> containers;
   std::vector<ManagedAgentStateChange> managed_agents;
+  std::optional<std::chrono::system_clock::time_point> pull_started_at;
+  std::optional<std::chrono::system_clock::time_point> pull_stopped_at;
+  std::optional<std::chrono::system_clock::time_point> execution_stopped_at;
 };
 
 struct PollEndpoints {

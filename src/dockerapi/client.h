@@ -47,12 +47,43 @@ class ExecApi {
                                                  StopToken stop) = 0;
 };
 
+// The container and image calls the task engine needs (task-engine.md §4), so that it can be
+// tested against a fake daemon of its own. Same conventions as ExecApi: typed DockerErrc errors
+// with the reference's texts, a deadline per call, an end at once when `stop` stops.
+class ContainerApi {
+ public:
+  virtual ~ContainerApi() = default;
+  // GET /_ping
+  virtual asio::awaitable<Result<void>> ping(nanoseconds timeout, StopToken stop) = 0;
+  // POST /containers/create → the container id.
+  virtual asio::awaitable<Result<std::string>> create_container(ContainerCreateConfig config,
+                                                                nanoseconds timeout, StopToken stop) = 0;
+  // POST /containers/{id}/start; an already started container is not an error.
+  virtual asio::awaitable<Result<void>> start_container(std::string id, nanoseconds timeout,
+                                                        StopToken stop) = 0;
+  // POST /containers/{id}/stop?t=grace; an already stopped container is not an error.
+  virtual asio::awaitable<Result<void>> stop_container(std::string id, int grace_seconds, nanoseconds timeout,
+                                                       StopToken stop) = 0;
+  // POST /containers/{id}/kill?signal=
+  virtual asio::awaitable<Result<void>> kill_container(std::string id, std::string signal,
+                                                       nanoseconds timeout, StopToken stop) = 0;
+  // DELETE /containers/{id}?force=&v=1
+  virtual asio::awaitable<Result<void>> remove_container(std::string id, bool force, nanoseconds timeout,
+                                                         StopToken stop) = 0;
+  // GET /containers/{id}/json (an id or a name)
+  virtual asio::awaitable<Result<ContainerInspect>> inspect_container(std::string id, nanoseconds timeout,
+                                                                      StopToken stop) = 0;
+  // GET /images/{name}/json
+  virtual asio::awaitable<Result<ImageInspect>> inspect_image(std::string name, nanoseconds timeout,
+                                                              StopToken stop) = 0;
+};
+
 struct EngineClientOptions {
   std::string min_api_version = "1.21";  // the reference's MinDockerAPIVersion on Linux
   std::size_t body_limit = kDefaultBodyLimit;
 };
 
-class EngineClient : public ExecApi {
+class EngineClient : public ExecApi, public ContainerApi {
  public:
   EngineClient(std::unique_ptr<Transport> transport, EngineClientOptions options = {});
   // From DOCKER_HOST ("" = platform default).
@@ -68,7 +99,7 @@ class EngineClient : public ExecApi {
   asio::awaitable<Result<TopResult>> top(std::string container_id, nanoseconds timeout,
                                          StopToken stop) override;
 
-  asio::awaitable<Result<void>> ping(nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {});
+  asio::awaitable<Result<void>> ping(nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {}) override;
   asio::awaitable<Result<VersionInfo>> version(nanoseconds timeout = kDefaultCallTimeout,
                                                StopToken stop = {});
   // The API version used in paths (negotiated on first use).
@@ -77,25 +108,25 @@ class EngineClient : public ExecApi {
 
   asio::awaitable<Result<ContainerInspect>> inspect_container(std::string id,
                                                               nanoseconds timeout = kDefaultCallTimeout,
-                                                              StopToken stop = {});
+                                                              StopToken stop = {}) override;
   asio::awaitable<Result<std::string>> create_container(ContainerCreateConfig config,
                                                         nanoseconds timeout = kDefaultCallTimeout,
-                                                        StopToken stop = {});
+                                                        StopToken stop = {}) override;
   asio::awaitable<Result<void>> start_container(std::string id, nanoseconds timeout = kDefaultCallTimeout,
-                                                StopToken stop = {});
+                                                StopToken stop = {}) override;
   // Stops with `grace_seconds` before SIGKILL; an already stopped container is not an error.
   asio::awaitable<Result<void>> stop_container(std::string id, int grace_seconds,
                                                nanoseconds timeout = kDefaultCallTimeout,
-                                               StopToken stop = {});
+                                               StopToken stop = {}) override;
   asio::awaitable<Result<void>> kill_container(std::string id, std::string signal,
                                                nanoseconds timeout = kDefaultCallTimeout,
-                                               StopToken stop = {});
+                                               StopToken stop = {}) override;
   asio::awaitable<Result<void>> remove_container(std::string id, bool force,
                                                  nanoseconds timeout = kDefaultCallTimeout,
-                                                 StopToken stop = {});
+                                                 StopToken stop = {}) override;
   asio::awaitable<Result<ImageInspect>> inspect_image(std::string name,
                                                       nanoseconds timeout = kDefaultCallTimeout,
-                                                      StopToken stop = {});
+                                                      StopToken stop = {}) override;
 
  private:
   // One call: negotiate the version if needed, send, map errors. `op` names the call in the

@@ -1,5 +1,6 @@
-// The ECS Exec data model (exec-manager.md §1): a container's managed agents, their state, and
-// the metadata of the running SSM agent, with the JSON the reference persists.
+// The ECS Exec view of tasks and containers (exec-manager.md §1): the exec manager works on these;
+// the managed-agent model itself (status, state, metadata, its JSON) is the task domain's,
+// task/managed_agent.h.
 #pragma once
 
 #include <chrono>
@@ -13,59 +14,27 @@
 
 #include "core/async_mutex.h"
 #include "core/error.h"
+#include "task/managed_agent.h"
 
 namespace ecs::execcmd {
 
-inline constexpr std::string_view kExecuteCommandAgentName = "ExecuteCommandAgent";
-inline constexpr std::string_view kSessionLimitProperty = "sessionLimit";
-
-enum class ManagedAgentStatus : std::int32_t { none = 0, created = 1, running = 2, stopped = 3 };
-std::string_view to_string(ManagedAgentStatus s);       // NONE, CREATED, RUNNING, STOPPED
-std::string_view backend_status(ManagedAgentStatus s);  // PENDING, PENDING, RUNNING, STOPPED
-inline bool should_report_to_backend(ManagedAgentStatus s) { return s != ManagedAgentStatus::none; }
-inline bool is_terminal(ManagedAgentStatus s) { return s == ManagedAgentStatus::stopped; }
-inline bool is_running(ManagedAgentStatus s) { return s == ManagedAgentStatus::running; }
-
-using StringMap = std::map<std::string, std::string>;
-
-// PID, DockerExecID and CMD of the started SSM agent (metadata.go): always all three keys.
-struct AgentMetadata {
-  std::string pid;
-  std::string docker_exec_id;
-  std::string cmd;
-
-  StringMap to_map() const;
-  // Missing map or keys read as "".
-  static AgentMetadata from_map(const std::optional<StringMap>& map);
-  std::string str() const;  // [PID: <pid>, DockerExecId: <id>, CMD: <cmd>]
-  bool operator==(const AgentMetadata&) const = default;
-};
-
-struct ManagedAgentState {
-  std::string id;  // empty: not initialised
-  ManagedAgentStatus status = ManagedAgentStatus::none;
-  ManagedAgentStatus sent_status = ManagedAgentStatus::none;
-  std::string reason;
-  std::chrono::system_clock::time_point last_started_at{};  // the zero value: never started
-  std::optional<StringMap> metadata;
-  bool init_failed = false;
-
-  bool started() const { return last_started_at != std::chrono::system_clock::time_point{}; }
-  bool operator==(const ManagedAgentState&) const = default;
-};
-
-struct ManagedAgent {
-  std::string name;
-  std::optional<StringMap> properties;
-  ManagedAgentState state;
-  bool operator==(const ManagedAgent&) const = default;
-};
-
-// The JSON the reference writes for a managed agent (state fields inlined, Go field order,
-// omitempty; the zero time as 0001-01-01T00:00:00Z) and reads back. Unknown status strings are
-// an error naming the value.
-std::string to_json(const ManagedAgent& agent);
-Result<ManagedAgent> managed_agent_from_json(std::string_view json);
+using task::AgentMetadata;
+using task::backend_status;
+using task::is_running;
+using task::is_terminal;
+using task::kExecuteCommandAgentName;
+using task::kMaxReasonLength;
+using task::kSessionLimitProperty;
+using task::managed_agent_from_json;
+using task::ManagedAgent;
+using task::ManagedAgentEvent;
+using task::ManagedAgentState;
+using task::ManagedAgentStatus;
+using task::should_report_to_backend;
+using task::StringMap;
+using task::task_id;
+using task::to_json;
+using task::to_string;
 
 // A container's known status, as far as exec cares (the task engine's full set comes later).
 enum class ContainerStatus { none, created, running, resources_provisioned, stopped };
@@ -117,22 +86,8 @@ struct TaskInfo {
 };
 
 bool is_exec_enabled(const TaskInfo& task);
-// The last '/'-separated part of the ARN's resource: arn:...:task/cluster/ID -> ID.
-std::string task_id(std::string_view task_arn);
-
 enum class RestartStatus { restarted = 8, not_restarted = 9, unknown = 10 };  // iota after 8 constants
 std::string to_string(RestartStatus s);
-
-// A managed-agent state change for ECS (exec-manager.md §5.6).
-struct ManagedAgentEvent {
-  std::string task_arn;
-  std::string container_name;
-  std::string managed_agent_name;
-  ManagedAgentStatus status = ManagedAgentStatus::none;
-  std::string reason;  // at most 1024 characters
-  std::string str() const;
-};
-inline constexpr std::size_t kMaxReasonLength = 1024;
 
 // The event with the agent's current status, or the reference's errors: no such agent, or a
 // status ECS does not take (NONE).

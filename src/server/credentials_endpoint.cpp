@@ -29,7 +29,7 @@ std::string error_body(std::string_view code, std::string_view message, int stat
 
 }  // namespace
 
-std::string encode_credentials_body(const acs::TaskCredentials& c) {
+std::string encode_credentials_body(const credentials::TaskCredentials& c) {
   std::string out;
   JsonWriter w(out);
   w.begin_object();
@@ -42,7 +42,7 @@ std::string encode_credentials_body(const acs::TaskCredentials& c) {
   return out;
 }
 
-CredentialsEndpoint::CredentialsEndpoint(const acs::CredentialsStore& store,
+CredentialsEndpoint::CredentialsEndpoint(const credentials::CredentialsStore& store,
                                          std::function<bool(const std::string&)> known_from_state,
                                          const Clock& clock, CredentialsEndpointOptions options)
     : store_(store),

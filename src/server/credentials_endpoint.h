@@ -8,8 +8,8 @@
 #include <functional>
 #include <string>
 
-#include "acs/interfaces.h"
 #include "core/clock.h"
+#include "credentials/store.h"
 #include "server/http_server.h"
 
 namespace ecs::server {
@@ -23,7 +23,7 @@ class CredentialsEndpoint {
  public:
   // `known_from_state`: ids the saved state knows whose credentials ACS has not re-sent yet
   // since the restart (answered 503 CredentialsUninitialized, not 400).
-  CredentialsEndpoint(const acs::CredentialsStore& store,
+  CredentialsEndpoint(const credentials::CredentialsStore& store,
                       std::function<bool(const std::string&)> known_from_state, const Clock& clock,
                       CredentialsEndpointOptions options = {});
 
@@ -35,7 +35,7 @@ class CredentialsEndpoint {
  private:
   bool take_token();
 
-  const acs::CredentialsStore& store_;
+  const credentials::CredentialsStore& store_;
   std::function<bool(const std::string&)> known_from_state_;
   const Clock& clock_;
   CredentialsEndpointOptions options_;
@@ -44,6 +44,6 @@ class CredentialsEndpoint {
 };
 
 // The success body: {"RoleArn","AccessKeyId","SecretAccessKey","Token","Expiration"}.
-std::string encode_credentials_body(const acs::TaskCredentials& credentials);
+std::string encode_credentials_body(const credentials::TaskCredentials& credentials);
 
 }  // namespace ecs::server

@@ -10,27 +10,30 @@
 #include <functional>
 #include <string>
 
+#include "engine/task_engine.h"
 #include "server/http_server.h"
-#include "state/agent_state.h"
+#include "state/instance_store.h"
 
 namespace ecs::server {
 
 class IntrospectionEndpoint {
  public:
-  IntrospectionEndpoint(std::function<const state::AgentState&()> state, std::string version_text,
-                        std::string license_text);
+  IntrospectionEndpoint(const engine::TaskEngine& engine, const state::InstanceStore& instance,
+                        std::string version_text, std::string license_text);
 
   asio::awaitable<Response> handle(Request& request, const Peer& peer);
   Response answer(const Request& request) const;
 
  private:
-  std::function<const state::AgentState&()> state_;
+  const engine::TaskEngine& engine_;
+  const state::InstanceStore& instance_;
   std::string version_;
   std::string license_;
 };
 
 // JSON of one task as the reference's TaskResponse (Arn, DesiredStatus, KnownStatus, Family,
-// Version, Containers [{DockerId, DockerName, Name}]).
-std::string encode_task_response(const state::TaskRecord& task);
+// Version, Containers [{DockerId, DockerName, Name, Image, ImageID, CreatedAt, StartedAt, Ports,
+// Networks, Volumes}], the optional ones omitted when unknown).
+std::string encode_task_response(const task::Task& task);
 
 }  // namespace ecs::server

@@ -21,22 +21,6 @@ constexpr std::uint32_t kFormat = 1;
 constexpr std::size_t kHeaderBytes = 8 + 4 + 8 + 8 + 8;
 constexpr std::size_t kTrailerBytes = 32;
 
-class StateCategory : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "state"; }
-  std::string message(int ev) const override {
-    switch (static_cast<StateErrc>(ev)) {
-      case StateErrc::io:
-        return "state file I/O failed";
-      case StateErrc::corrupt:
-        return "state file corrupt";
-      case StateErrc::bad_state:
-        return "state not understood";
-    }
-    return "state error";
-  }
-};
-
 template <class T>
 void put(std::string& out, T v) {
   for (std::size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -95,13 +79,6 @@ bool exists(const std::string& path) {
 }
 
 }  // namespace
-
-const boost::system::error_category& state_category() {
-  static const StateCategory category;
-  return category;
-}
-
-error_code make_error_code(StateErrc e) { return {static_cast<int>(e), state_category()}; }
 
 std::string encode_checkpoint(std::uint64_t generation, std::string_view payload, int zstd_level) {
   std::string frame(ZSTD_compressBound(payload.size()), '\0');

@@ -18,16 +18,9 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "state/errors.h"
 
 namespace ecs::state {
-
-enum class StateErrc {
-  io = 1,     // a file could not be written, synced or renamed
-  corrupt,    // no valid generation although files exist
-  bad_state,  // the payload is not the state expected
-};
-const boost::system::error_category& state_category();
-error_code make_error_code(StateErrc e);
 
 struct Checkpoint {
   std::uint64_t generation = 0;
@@ -65,6 +58,3 @@ class CheckpointFile {
 };
 
 }  // namespace ecs::state
-
-template <>
-struct boost::system::is_error_code_enum<ecs::state::StateErrc> : std::true_type {};

@@ -6,12 +6,13 @@
 #include <iostream>
 #include <string>
 
-#include "acs/in_memory.h"
 #include "acs/responders/responder_set.h"
 #include "acs/session.h"
 #include "acs/websocket_connection.h"
+#include "app/health_doctor.h"
 #include "aws/sigv4.h"
 #include "platform/environment.h"
+#include "support/in_memory_agent.h"
 #include "wsclient/connection.h"
 #include "wsclient/dial.h"
 
@@ -55,13 +56,9 @@ int main() {
   SteadyClock clock;
   RandomJitter jitter;
   acs::NoMetrics metrics;
-  acs::InMemoryCredentialsStore store;
-  acs::InMemorySequenceNumber seq;
-  acs::InMemoryTaskEngine engine(store, seq);
-  acs::InMemoryManifestMessageId manifest;
-  acs::RecordingEniHandler eni;
-  acs::StaticDoctor doctor;
-  acs::Collaborators c{engine, store, engine, eni, nullptr, seq, manifest, engine, engine, doctor, metrics};
+  app::HealthDoctor doctor;
+  test::InMemoryAgent agent(clock);
+  const acs::Collaborators c = agent.handlers.collaborators(doctor, metrics, /*confirm_resources=*/false);
   acs::ResponderSet responders(c, "20.10.24", {}, nullptr, nullptr);
   StaticDiscovery discovery(endpoint);
   acs::WebsocketConnectionFactory factory(io.get_executor(), dial, {}, jitter, metrics);

@@ -13,16 +13,17 @@
 #include <future>
 #include <thread>
 
-#include "acs/in_memory.h"
 #include "acs/responders/responder_set.h"
 #include "acs/session.h"
 #include "acs/websocket_connection.h"
-#include "wsclient/connection.h"
-#include "wsclient/dial.h"
+#include "app/health_doctor.h"
 #include "aws/sigv4.h"
+#include "support/in_memory_agent.h"
 #include "support/server_thread.h"
 #include "support/temp_dir.h"
 #include "support/test_ca.h"
+#include "wsclient/connection.h"
+#include "wsclient/dial.h"
 
 namespace {
 
@@ -156,13 +157,9 @@ void run_agent(asio::io_context& io, const std::string& endpoint, const wsclient
   SteadyClock clock;
   RandomJitter jitter;
   acs::NoMetrics metrics;
-  acs::InMemoryCredentialsStore store;
-  acs::InMemorySequenceNumber seq;
-  acs::InMemoryTaskEngine engine(store, seq);
-  acs::InMemoryManifestMessageId manifest;
-  acs::RecordingEniHandler eni;
-  acs::StaticDoctor doctor;
-  acs::Collaborators c{engine, store, engine, eni, nullptr, seq, manifest, engine, engine, doctor, metrics};
+  app::HealthDoctor doctor;
+  test::InMemoryAgent agent(clock);
+  const acs::Collaborators c = agent.handlers.collaborators(doctor, metrics, /*confirm_resources=*/false);
   acs::ResponderSet responders(c, "20.10.24", {}, nullptr, nullptr);
   StaticDiscovery discovery(endpoint);
   acs::WebsocketConnectionFactory factory(io.get_executor(), dial, {}, jitter, metrics);

@@ -1,7 +1,8 @@
 // libFuzzer target: an ACS frame through the decoder and the dispatch path. Any bytes must
 // decode to a typed message or a typed error; a decoded message must survive encode -> decode
-// unchanged; and every responder must handle it (with in-memory collaborators) without a
-// crash, a hang or a leak.
+// unchanged; and every responder must handle it — with the agent's own collaborators (the
+// payload intake and the task conversion of src/handlers) over the engine's in-memory stand-in —
+// without a crash, a hang or a leak.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -9,8 +10,8 @@
 #include <string_view>
 
 #include "acs/codec.h"
-#include "acs/in_memory.h"
 #include "acs/responders/responder_set.h"
+#include "support/in_memory_agent.h"
 
 namespace {
 
@@ -18,7 +19,7 @@ using namespace ecs;
 using namespace ecs::acs;
 
 // A connection that delivers to the registered handlers and keeps what responders send.
-class LoopbackClient : public Client {
+class LoopbackClient : public Connection {
  public:
   explicit LoopbackClient(asio::any_io_executor ex) : ex_(ex) {}
   asio::awaitable<Result<void>> connect() override { co_return Result<void>(); }
@@ -46,6 +47,11 @@ class LoopbackClient : public Client {
 
  private:
   asio::any_io_executor ex_;
+};
+
+class FixedDoctor : public Doctor {
+ public:
+  bool run_health_checks() override { return true; }
 };
 
 }  // namespace
@@ -78,16 +84,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!round_trip || !(*round_trip == *decoded)) std::abort();  // the codec lost or changed something
 
   asio::io_context io;
-  InMemoryCredentialsStore store;
-  InMemorySequenceNumber seq;
-  InMemoryTaskEngine engine(store, seq);
-  InMemoryManifestMessageId manifest;
-  (void)manifest.set("tm-1");  // let a matching TaskStopVerificationAck act
-  RecordingEniHandler eni;
-  RecordingResourceHandler resource;
-  StaticDoctor doctor;
+  SteadyClock clock;
+  test::InMemoryAgent agent(clock);
+  (void)agent.handlers.manifest_id().set("tm-1");  // let a matching TaskStopVerificationAck act
+  FixedDoctor doctor;
   NoMetrics metrics;
-  Collaborators c{engine, store, engine, eni, &resource, seq, manifest, engine, engine, doctor, metrics};
+  const Collaborators c = agent.handlers.collaborators(doctor, metrics);
   ResponderSet responders(c, "20.10.24", {}, nullptr, nullptr);
   auto client = std::make_shared<LoopbackClient>(io.get_executor());
   responders.register_all(client);

@@ -4,18 +4,19 @@
 #include <gtest/gtest.h>
 
 #include "acs/ecs_discovery.h"
-#include "acs/in_memory.h"
 #include "acs/responders/responder_set.h"
 #include "acs/session.h"
 #include "acs/websocket_connection.h"
-#include "wsclient/connection.h"
-#include "wsclient/dial.h"
 #include "aws/sigv4.h"
 #include "core/log.h"
+#include "support/acs_doubles.h"
 #include "support/fake_acs.h"
 #include "support/fake_ecs_api.h"
+#include "support/in_memory_agent.h"
 #include "support/run.h"
 #include "support/temp_dir.h"
+#include "wsclient/connection.h"
+#include "wsclient/dial.h"
 
 namespace ecs::acs {
 namespace {
@@ -82,9 +83,8 @@ class AcsSessionE2E : public ::testing::Test {
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
     WebsocketConnectionFactory real(io_.get_executor(), dial_, client_options_, jitter_, metrics_);
     CountingFactory factory(real);
-    Collaborators c{engine_, store_,    engine_, eni_,    resource_ ? &resource_handler_ : nullptr,
-                    seq_,    manifest_, engine_, engine_, doctor_,
-                    metrics_};
+    // The agent's own collaborators (src/handlers) over the engine's stand-in, in memory.
+    const Collaborators c = agent_.handlers.collaborators(doctor_, metrics_, resource_);
     ResponderSet responders(c, options_.docker_version, {}, nullptr, nullptr);
     Session session(
         options_, *discovery_, factory,
@@ -150,14 +150,9 @@ class AcsSessionE2E : public ::testing::Test {
   wsclient::ConnectionOptions client_options_;
   SessionOptions options_;
 
-  InMemoryCredentialsStore store_;
-  InMemorySequenceNumber seq_;
-  InMemoryTaskEngine engine_{store_, seq_};
-  InMemoryManifestMessageId manifest_;
-  RecordingEniHandler eni_;
-  RecordingResourceHandler resource_handler_;
+  test::InMemoryAgent agent_{clock_};
   bool resource_ = false;
-  StaticDoctor doctor_;
+  test::StaticDoctor doctor_;
   int inactive_callbacks_ = 0;
   int leaked_clients_ = 0;
 };
@@ -194,8 +189,8 @@ TEST_F(AcsSessionE2E, PayloadIsAcknowledgedWithItsCredentials) {
   EXPECT_EQ(
       received("IAMRoleCredentialsAckRequest")[0],
       R"({"type":"IAMRoleCredentialsAckRequest","message":{"credentialsId":"cred-1","expiration":"2030-01-01T00:00:00Z","messageId":"m-1"}})");
-  EXPECT_EQ(store_.get_task_credentials("cred-1")->secret_access_key, "task-secret-never-logged");
-  EXPECT_EQ(seq_.latest(), 7);
+  EXPECT_EQ(agent_.credentials.get_task_credentials("cred-1")->secret_access_key, "task-secret-never-logged");
+  EXPECT_EQ(agent_.handlers.sequence().latest(), 7);
 }
 
 TEST_F(AcsSessionE2E,
@@ -204,7 +199,7 @@ TEST_F(AcsSessionE2E,
       {payload("m-1", 1, "t1", "credsId"),
        R"({"type":"IAMRoleCredentialsMessage","message":{"messageId":"c-1","taskArn":"t1","roleType":"TaskApplication","roleCredentials":{"credentialsId":"credsId","roleArn":"r1","accessKeyId":"newakid","secretAccessKey":"newskid","sessionToken":"newstkn","expiration":"later"}}})"});
   ASSERT_TRUE(run_until([&] { return received("IAMRoleCredentialsAckRequest").size() == 2; }, 10s));
-  const auto c = store_.get_task_credentials("credsId");
+  const auto c = agent_.credentials.get_task_credentials("credsId");
   ASSERT_TRUE(c);
   EXPECT_EQ(c->task_arn, "t1");
   EXPECT_EQ(c->role_arn, "r1");
@@ -213,7 +208,8 @@ TEST_F(AcsSessionE2E,
   EXPECT_EQ(c->session_token, "newstkn");
   EXPECT_EQ(c->expiration, "later");
   EXPECT_EQ(c->role_type, "TaskApplication");
-  EXPECT_EQ(engine_.tasks().at("t1").credentials_id, "credsId");
+  ASSERT_NE(agent_.engine.find_task("t1"), nullptr);
+  EXPECT_EQ(agent_.engine.find_task("t1")->credentials_id, "credsId");
   // Acks carry no ordering guarantee (the payload's credentials ack goes out in the background).
   const auto acks = received("IAMRoleCredentialsAckRequest");
   EXPECT_EQ(
@@ -249,7 +245,8 @@ TEST_F(AcsSessionE2E, ManifestLeadsToStopVerificationAndTheStop) {
               R"({"type":"TaskStopVerificationAck","message":{"messageId":"tm-1","generatedAt":1,"stopTasks":[{"taskArn":")" +
               task + R"(","desiredStatus":"STOPPED"}]}})");
         }
-        return acked && engine_.tasks().at(task).desired_status == "STOPPED";
+        const task::Task* t = agent_.engine.find_task(task);
+        return acked && t != nullptr && t->desired_status == task::TaskStatus::stopped;
       },
       10s));
   EXPECT_EQ(
@@ -258,7 +255,7 @@ TEST_F(AcsSessionE2E, ManifestLeadsToStopVerificationAndTheStop) {
           R"({"type":"TaskStopVerificationMessage","message":{"messageId":"tm-1","stopCandidates":[{"desiredStatus":"STOPPED","taskArn":")") +
           task + R"(","taskClusterArn":")" + kCluster + R"("}]}})");
   EXPECT_EQ(received("AckRequest").size(), 2u);  // the payload's and the manifest's
-  EXPECT_EQ(manifest_.get(), "");
+  EXPECT_EQ(agent_.handlers.manifest_id().get(), "");
 }
 
 TEST_F(AcsSessionE2E, Close1000ReconnectsAtOnceWithoutAskingForCredentials) {
@@ -352,7 +349,7 @@ TEST_F(AcsSessionE2E, AttachResourceWithContainerd) {  // TestStartSessionHandle
            R"(","attachment":{"attachmentArn":"arn:aws:ecs:us-west-2:123456789012:attachment/a","attachmentProperties":[{"name":"resourceType","value":"EphemeralStorage"},{"name":"volumeID","value":"v"},{"name":"deviceName","value":"/dev/x"},{"name":"volumeSizeInGiB","value":"1"},{"name":"requestedSizeInGiB","value":"1"},{"name":"resourceID","value":"r"}]}}})",
        R"({"type":"StageUpdateMessage","message":{"messageId":"su-1"}})"});
   ASSERT_TRUE(run_until([&] { return received("AckRequest").size() == 1; }, 10s));
-  EXPECT_EQ(resource_handler_.attachments.size(), 1u);
+  EXPECT_EQ(agent_.attachments.attachments().size(), 1u);
   EXPECT_TRUE(received("NackRequest").empty()) << "no update handlers with containerd";
   EXPECT_EQ(acs_.connections()[0].query.at("dockerVersion"), "containerd");
 }

@@ -15,7 +15,7 @@
 #include <random>
 #include <set>
 
-#include "state/agent_state.h"
+#include "state/lmdb_repository.h"
 #include "support/background_process.h"
 #include "support/fake_acs.h"
 #include "support/fake_ecs_api.h"
@@ -316,8 +316,9 @@ TEST_F(AgentE2E, SigkillWhilePayloadsStreamNeverLosesAnAcknowledgedTask) {
         acked.insert(std::stoi(f.substr(at + key.size())));
     }
     acked_total = acked.size();
-    state::StateStore store(dir_.file("data"));
-    auto saved = store.load();
+    auto store = state::LmdbRepository::open(dir_.file("data"));
+    ASSERT_TRUE(store) << store.error().message;
+    auto saved = (*store)->load();
     ASSERT_TRUE(saved) << saved.error().message;
     std::set<int> tasks;
     for (const auto& t : saved->tasks) tasks.insert(std::stoi(t.arn.substr(t.arn.rfind("/t") + 2)));
@@ -326,7 +327,8 @@ TEST_F(AgentE2E, SigkillWhilePayloadsStreamNeverLosesAnAcknowledgedTask) {
     runs.emplace_back(first, next);
     if (!tasks.empty()) {
       EXPECT_LT(*tasks.rbegin(), next) << "kill " << k << ": a task that was never sent";
-      EXPECT_EQ(saved->seq_num, *tasks.rbegin()) << "kill " << k << ": sequence number and tasks disagree";
+      EXPECT_EQ(saved->instance.seq_num, *tasks.rbegin())
+          << "kill " << k << ": sequence number and tasks disagree";
     }
     // Each run's payloads are handled in order: what was kept of a run is a prefix of it.
     for (const auto& [from, to] : runs) {

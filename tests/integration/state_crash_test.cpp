@@ -1,7 +1,8 @@
 // Nothing lost, nothing mixed: a process committing a stream of state changes through the
-// agent's StateStore is killed with SIGKILL at random moments, many times; after each kill the
-// state loaded is always the last one it reported committed (or the one whose save had returned
-// but whose report was not yet written), never an older one and never a mixture.
+// agent's LMDB store (each commit a task written, sometimes one removed, and the instance record)
+// is killed with SIGKILL at random moments, many times; after each kill the state loaded is
+// always the last commit it reported (or the one whose commit had returned but whose report was
+// not yet written), never an older one and never a mixture of two commits.
 //
 // ECS_CRASH_ITERATIONS sets the number of kills (CI: 40; `make soak`: 1000). The random seed is
 // printed so that a failure can be replayed with ECS_CRASH_SEED.
@@ -18,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "state/lmdb_repository.h"
 #include "support/state_samples.h"
 #include "support/temp_dir.h"
 
@@ -97,23 +99,33 @@ TEST(StateCrash, SigkillDuringAStreamOfChangesNeverLosesOrMixesState) {
         << "the writer ended on its own (status " << k.status << "): " << k.out;
     const std::int64_t reported = last_number(k.out, committed);
 
-    StateStore store(dir.path());
-    auto loaded = store.load();
+    auto store = LmdbRepository::open(dir.path());
+    ASSERT_TRUE(store) << "iteration " << i << ": " << store.error().message;
+    auto loaded = (*store)->load();
     ASSERT_TRUE(loaded) << "iteration " << i << ": " << loaded.error().message;
-    // Never lost: at least the last reported commit. At most one more (saved, not yet reported).
-    ASSERT_GE(loaded->seq_num, reported) << "iteration " << i << " lost committed state";
-    ASSERT_LE(loaded->seq_num, reported + 1) << "iteration " << i;
-    if (loaded->seq_num == 0) {
-      EXPECT_EQ(*loaded, AgentState{});
+    const std::int64_t seq = loaded->instance.seq_num;
+    // Never lost: at least the last reported commit. At most one more (committed, not yet reported).
+    ASSERT_GE(seq, reported) << "iteration " << i << " lost committed state";
+    ASSERT_LE(seq, reported + 1) << "iteration " << i;
+    if (seq == 0) {
+      EXPECT_EQ(loaded->instance, InstanceRecord{});
+      EXPECT_TRUE(loaded->tasks.empty());
     } else {
-      // Never mixed: exactly the state of that commit.
-      ASSERT_EQ(*loaded, test::sample_state(loaded->seq_num)) << "iteration " << i << " loaded a mixed state";
+      // Never mixed: exactly the records of that commit.
+      ASSERT_EQ(loaded->instance, test::sample_instance(seq)) << "iteration " << i;
+      const auto expected = test::sample_tasks_after(seq);
+      ASSERT_EQ(loaded->tasks.size(), expected.size()) << "iteration " << i << " loaded a mixed state";
+      for (const auto& t : loaded->tasks) {
+        ASSERT_TRUE(expected.count(t.arn)) << "iteration " << i << ": " << t.arn << " should be gone";
+        ASSERT_TRUE(t.same_record(expected.at(t.arn)))
+            << "iteration " << i << " loaded a mixed state: " << t.arn;
+      }
     }
-    if (loaded->seq_num > reported) ++fallbacks_seen;
-    committed = loaded->seq_num;
+    if (seq > reported) ++fallbacks_seen;
+    committed = seq;
   }
-  std::printf("kills: %ld, last committed state: %lld, kills right after a save returned: %ld\n", iterations,
-              static_cast<long long>(committed), fallbacks_seen);
+  std::printf("kills: %ld, last committed state: %lld, kills right after a commit returned: %ld\n",
+              iterations, static_cast<long long>(committed), fallbacks_seen);
   EXPECT_GE(committed, iterations);  // every run committed at least once before its kill
 }
 

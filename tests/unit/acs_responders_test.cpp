@@ -1,14 +1,21 @@
 // The responders (acs-protocol.md §5, §7.2) against a fake client and in-memory collaborators.
 #include <gtest/gtest.h>
 
-#include "acs/in_memory.h"
 #include "acs/responders/eni_validation.h"
 #include "acs/responders/responder_set.h"
+#include "support/acs_doubles.h"
 #include "support/fake_acs_connection.h"
 #include "support/run.h"
 
 namespace ecs::acs {
 namespace {
+
+using credentials::InMemoryCredentialsStore;
+using test::InMemoryManifestMessageId;
+using test::InMemorySequenceNumber;
+using test::RecordingEniHandler;
+using test::RecordingResourceHandler;
+using test::StaticDoctor;
 
 using test::FakeConnection;
 
@@ -51,7 +58,7 @@ TEST(PayloadValidation, RejectsEachMissingFieldWithTheReferenceText) {
 TEST_F(ResponderTest, PayloadAckHappyPath) {
   InMemoryCredentialsStore store;
   InMemorySequenceNumber seq;
-  InMemoryTaskEngine engine(store, seq);
+  test::FakePayloadHandler engine(store, seq);
   PayloadResponder responder(engine);
   PayloadMessage m;
   m.messageId = "123";
@@ -84,7 +91,7 @@ TEST_F(ResponderTest, PayloadAckHappyPath) {
 TEST_F(ResponderTest, PayloadWithAnUnhandledTaskIsNotAcked) {
   InMemoryCredentialsStore store;
   InMemorySequenceNumber seq;
-  InMemoryTaskEngine engine(store, seq);
+  test::FakePayloadHandler engine(store, seq);
   PayloadResponder responder(engine);
   PayloadMessage m;
   m.messageId = "123";

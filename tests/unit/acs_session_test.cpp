@@ -4,13 +4,20 @@
 
 #include <gtest/gtest.h>
 
-#include "acs/in_memory.h"
 #include "acs/responders/responder_set.h"
+#include "support/acs_doubles.h"
 #include "support/fake_acs_connection.h"
 #include "support/run.h"
 
 namespace ecs::acs {
 namespace {
+
+using credentials::InMemoryCredentialsStore;
+using test::InMemoryManifestMessageId;
+using test::InMemorySequenceNumber;
+using test::RecordingEniHandler;
+using test::RecordingResourceHandler;
+using test::StaticDoctor;
 
 using namespace std::chrono_literals;
 using test::FakeConnection;
@@ -355,13 +362,22 @@ TEST_F(SessionTest, FailureTrackers) {  // TestDPEAndACSConnFailureTrackerTracki
 TEST_F(SessionTest, UpdateHandlersOnlyWithADockerRuntime) {  // TestSessionCallsAddUpdateRequestHandlers
   InMemoryCredentialsStore store;
   InMemorySequenceNumber seq;
-  InMemoryTaskEngine engine(store, seq);
+  test::FakePayloadHandler engine(store, seq);
   InMemoryManifestMessageId manifest;
   RecordingEniHandler eni;
   RecordingResourceHandler resource;
   StaticDoctor doctor;
-  Collaborators collaborators{engine,   store,  engine, eni,    &resource, seq,
-                              manifest, engine, engine, doctor, metrics};
+  Collaborators collaborators{.payload = engine,
+                              .credentials = store,
+                              .credentials_metadata = engine,
+                              .eni = eni,
+                              .resource = &resource,
+                              .sequence = seq,
+                              .manifest_id = manifest,
+                              .comparer = engine,
+                              .stopper = engine,
+                              .doctor = doctor,
+                              .metrics = metrics};
   ResponderSet docker(collaborators, "1.2.3", {}, nullptr, nullptr);
   auto c1 = std::make_shared<FakeConnection>(io.get_executor());
   docker.register_all(c1);

@@ -4,16 +4,16 @@
 
 #include <gtest/gtest.h>
 
-#include "acs/in_memory.h"
 #include "core/log.h"
+#include "support/acs_doubles.h"
 
 namespace ecs::server {
 namespace {
 
 using namespace std::chrono_literals;
 
-acs::TaskCredentials sample() {
-  acs::TaskCredentials c;
+credentials::TaskCredentials sample() {
+  credentials::TaskCredentials c;
   c.task_arn = "arn:aws:ecs:us-west-2:123456789012:task/default/t1";
   c.role_type = "TaskApplication";
   c.credentials_id = "cred-1";
@@ -33,7 +33,7 @@ class CredentialsEndpointTest : public ::testing::Test {
     return endpoint.answer(r, Peer{"127.0.0.1:40000"});
   }
 
-  acs::InMemoryCredentialsStore store;
+  credentials::InMemoryCredentialsStore store;
   ManualClock clock;
   CredentialsEndpoint endpoint{store, [](const std::string& id) { return id == "saved-id"; }, clock};
 };

@@ -48,14 +48,7 @@ asio::awaitable<void> RefreshCredentialsResponder::handle(const IAMRoleCredentia
     co_return;
   }
   const IAMRoleCredentials& rc = *message.roleCredentials;
-  TaskCredentials credentials{*message.taskArn,
-                              *message.roleType,
-                              *rc.credentialsId,
-                              rc.roleArn.value_or(""),
-                              rc.accessKeyId.value_or(""),
-                              rc.secretAccessKey.value_or(""),
-                              rc.sessionToken.value_or(""),
-                              rc.expiration.value_or("")};
+  const TaskCredentials credentials = task_credentials(*message.taskArn, *message.roleType, rc);
   if (auto stored = store_.set_task_credentials(credentials); !stored) {
     fail(make_error(stored.error().code,
                     "unable to set credentials in the credentials manager: " + stored.error().message));

@@ -1,8 +1,8 @@
-#include "acs/in_memory.h"
+#include "support/acs_doubles.h"
 
 #include "core/log.h"
 
-namespace ecs::acs {
+namespace ecs::test {
 
 namespace {
 Error invalid(std::string text) {
@@ -10,33 +10,11 @@ Error invalid(std::string text) {
 }
 }  // namespace
 
-Result<void> InMemoryCredentialsStore::set_task_credentials(const TaskCredentials& c) {
-  if (c.credentials_id.empty()) return invalid("CredentialsId is empty");
-  if (c.task_arn.empty()) return invalid("task ARN is empty");
-  by_id_[c.credentials_id] = c;
-  return {};
-}
-
-std::optional<TaskCredentials> InMemoryCredentialsStore::get_task_credentials(const std::string& id) const {
-  auto it = by_id_.find(id);
-  if (it == by_id_.end()) return std::nullopt;
-  return it->second;
-}
-
-void InMemoryCredentialsStore::remove_task_credentials(const std::string& id) { by_id_.erase(id); }
-
-asio::awaitable<Result<void>> InMemoryTaskEngine::process(const PayloadMessage& message, AckFunction ack) {
+asio::awaitable<Result<void>> FakePayloadHandler::process(const PayloadMessage& message, AckFunction ack) {
   std::vector<IAMRoleCredentialsAckRequest> credential_acks;
   bool all_handled = true;
   auto add_credentials = [&](const Task& task, const IAMRoleCredentials& rc, std::string_view role) -> bool {
-    TaskCredentials c{*task.arn,
-                      std::string(role),
-                      rc.credentialsId.value_or(""),
-                      rc.roleArn.value_or(""),
-                      rc.accessKeyId.value_or(""),
-                      rc.secretAccessKey.value_or(""),
-                      rc.sessionToken.value_or(""),
-                      rc.expiration.value_or("")};
+    const TaskCredentials c = acs::task_credentials(*task.arn, role, rc);
     if (!credentials_.set_task_credentials(c)) return false;
     IAMRoleCredentialsAckRequest a;
     a.messageId = message.messageId;
@@ -74,7 +52,7 @@ asio::awaitable<Result<void>> InMemoryTaskEngine::process(const PayloadMessage& 
   co_return Result<void>();
 }
 
-Result<void> InMemoryTaskEngine::record_credentials(const IAMRoleCredentialsMessage& m, bool execution) {
+Result<void> FakePayloadHandler::record_credentials(const IAMRoleCredentialsMessage& m, bool execution) {
   auto it = tasks_.find(m.taskArn.value_or(""));
   if (it == tasks_.end()) {
     return invalid("Task not found in the task engine for task ARN " + m.taskArn.value_or("") +
@@ -85,15 +63,15 @@ Result<void> InMemoryTaskEngine::record_credentials(const IAMRoleCredentialsMess
   return {};
 }
 
-Result<void> InMemoryTaskEngine::set_task_role_credentials(const IAMRoleCredentialsMessage& m) {
+Result<void> FakePayloadHandler::set_task_role_credentials(const IAMRoleCredentialsMessage& m) {
   return record_credentials(m, false);
 }
 
-Result<void> InMemoryTaskEngine::set_execution_role_credentials(const IAMRoleCredentialsMessage& m) {
+Result<void> FakePayloadHandler::set_execution_role_credentials(const IAMRoleCredentialsMessage& m) {
   return record_credentials(m, true);
 }
 
-Result<std::vector<TaskIdentifier>> InMemoryTaskEngine::compare_running_tasks_with_manifest(
+Result<std::vector<TaskIdentifier>> FakePayloadHandler::compare_running_tasks_with_manifest(
     const TaskManifestMessage& manifest) {
   std::set<std::string> listed_running;
   for (const auto& t : manifest.tasks.value_or(std::vector<TaskIdentifier>{})) {
@@ -111,7 +89,7 @@ Result<std::vector<TaskIdentifier>> InMemoryTaskEngine::compare_running_tasks_wi
   return candidates;
 }
 
-Result<void> InMemoryTaskEngine::stop_task(const std::string& arn) {
+Result<void> FakePayloadHandler::stop_task(const std::string& arn) {
   auto it = tasks_.find(arn);
   if (it == tasks_.end()) {
     log::info("asked to stop a task that is not here; ignoring", {{"taskArn", arn}});
@@ -121,4 +99,4 @@ Result<void> InMemoryTaskEngine::stop_task(const std::string& arn) {
   return {};
 }
 
-}  // namespace ecs::acs
+}  // namespace ecs::test

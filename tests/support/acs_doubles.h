@@ -1,5 +1,6 @@
-// In-memory implementations of the responders' collaborators: enough to run the session end to
-// end (tests, and the agent until the durable runtime replaces them). Single io thread only.
+// Test doubles for the ACS responders' collaborators (the agent's own are in src/handlers/):
+// in-memory sequence number and manifest id, a payload handler that records tasks by ARN (and
+// compares them with manifests and stops them), recording attachment handlers, a fixed doctor.
 #pragma once
 
 #include <map>
@@ -8,19 +9,34 @@
 #include <vector>
 
 #include "acs/interfaces.h"
+#include "credentials/store.h"
 
-namespace ecs::acs {
+namespace ecs::test {
 
-class InMemoryCredentialsStore : public CredentialsStore {
- public:
-  Result<void> set_task_credentials(const TaskCredentials& credentials) override;
-  std::optional<TaskCredentials> get_task_credentials(const std::string& credentials_id) const override;
-  void remove_task_credentials(const std::string& credentials_id) override;
-  std::size_t size() const { return by_id_.size(); }
-
- private:
-  std::map<std::string, TaskCredentials> by_id_;
-};
+using acs::AckFunction;
+using acs::AckRequest;
+using acs::CredentialsMetadata;
+using acs::CredentialsStore;
+using acs::Doctor;
+using acs::EniAttachment;
+using acs::EniHandler;
+using acs::IAMRoleCredentials;
+using acs::IAMRoleCredentialsAckRequest;
+using acs::IAMRoleCredentialsMessage;
+using acs::kRoleTaskApplication;
+using acs::kRoleTaskExecution;
+using acs::ManifestMessageId;
+using acs::PayloadHandler;
+using acs::PayloadMessage;
+using acs::ResourceAttachment;
+using acs::ResourceHandler;
+using acs::SequenceNumber;
+using acs::Task;
+using acs::TaskComparer;
+using acs::TaskCredentials;
+using acs::TaskIdentifier;
+using acs::TaskManifestMessage;
+using acs::TaskStopper;
 
 class InMemorySequenceNumber : public SequenceNumber {
  public:
@@ -48,7 +64,7 @@ class InMemoryManifestMessageId : public ManifestMessageId {
 
 // Tasks from payloads, by ARN: adds them, records their credentials ids, raises the sequence
 // number, compares them with manifests and stops them.
-class InMemoryTaskEngine : public PayloadHandler,
+class FakePayloadHandler : public PayloadHandler,
                            public CredentialsMetadata,
                            public TaskComparer,
                            public TaskStopper {
@@ -62,7 +78,7 @@ class InMemoryTaskEngine : public PayloadHandler,
     std::string execution_credentials_id;
   };
 
-  InMemoryTaskEngine(CredentialsStore& credentials, SequenceNumber& sequence)
+  FakePayloadHandler(CredentialsStore& credentials, SequenceNumber& sequence)
       : credentials_(credentials), sequence_(sequence) {}
 
   asio::awaitable<Result<void>> process(const PayloadMessage& message, AckFunction ack) override;
@@ -112,4 +128,4 @@ class StaticDoctor : public Doctor {
   bool healthy_;
 };
 
-}  // namespace ecs::acs
+}  // namespace ecs::test

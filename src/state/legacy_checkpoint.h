@@ -1,7 +1,8 @@
-// What the agent keeps across restarts (issue 6, point 3): cluster, container instance ARN,
-// ACS sequence number, last manifest message id, tasks with their desired status, containers
-// with their exec agent state, attachments with their expiry, and the ids (never the secrets) of
-// task credentials. Encoded as JSON inside the checkpoint.
+// The state file of agents before the LMDB store (state/lmdb_repository.h): a zstd checkpoint
+// (state/checkpoint.h) holding JSON with the cluster, container instance ARN, ACS sequence
+// number, last manifest message id, tasks with their statuses, containers with their exec agent
+// state, attachments and credentials ids. Kept to import such a state once, so that an upgraded
+// agent keeps its registration and its tasks.
 #pragma once
 
 #include <chrono>
@@ -10,16 +11,18 @@
 #include <vector>
 
 #include "core/error.h"
-#include "execcmd/model.h"
 #include "state/checkpoint.h"
+#include "state/records.h"
+#include "state/repository.h"
+#include "task/managed_agent.h"
 
-namespace ecs::state {
+namespace ecs::state::legacy {
 
 struct ContainerRecord {
   std::string name;
   std::string runtime_id;
   std::string known_status;
-  std::vector<execcmd::ManagedAgent> managed_agents;
+  std::vector<task::ManagedAgent> managed_agents;
   bool operator==(const ContainerRecord&) const = default;
 };
 
@@ -70,4 +73,13 @@ class StateStore {
   CheckpointFile file_;
 };
 
-}  // namespace ecs::state
+// The legacy state found in `dir`, converted, or nullopt when there is none. A corrupt one is an
+// error (StateErrc), as it was for the agent that wrote it.
+Result<std::optional<SavedState>> read_legacy_state(const std::string& dir);
+// Renames the legacy files to *.imported, so they are read once.
+Result<void> retire_legacy_state(const std::string& dir);
+// Imports the legacy state of `dir` into `into` in one commit and retires the files. Whether
+// there was one to import.
+Result<bool> import_legacy_state(const std::string& dir, Repository& into);
+
+}  // namespace ecs::state::legacy

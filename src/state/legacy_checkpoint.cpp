@@ -1,11 +1,13 @@
-#include "state/agent_state.h"
+#include "state/legacy_checkpoint.h"
+
+#include <filesystem>
 
 #include <simdjson.h>
 
 #include "core/json_writer.h"
 #include "core/rfc3339.h"
 
-namespace ecs::state {
+namespace ecs::state::legacy {
 
 namespace {
 
@@ -90,7 +92,7 @@ Result<void> read_container(element e, const std::string& path, ContainerRecord&
   ECS_TRY(m->string("knownStatus", c.known_status));
   return m->each("managedAgents", [&](element agent, const std::string& agent_path) -> Result<void> {
     const std::string json = simdjson::to_string(agent);
-    auto parsed = execcmd::managed_agent_from_json(json);
+    auto parsed = task::managed_agent_from_json(json);
     if (!parsed) return bad(agent_path, parsed.error().message);
     c.managed_agents.push_back(std::move(*parsed));
     return {};
@@ -153,7 +155,7 @@ std::string encode_state(const AgentState& s) {
       w.key("runtimeId").string(c.runtime_id);
       w.key("knownStatus").string(c.known_status);
       w.key("managedAgents").begin_array();
-      for (const auto& a : c.managed_agents) w.raw(execcmd::to_json(a));
+      for (const auto& a : c.managed_agents) w.raw(task::to_json(a));
       w.end_array();
       w.end_object();
     }
@@ -224,4 +226,72 @@ Result<void> StateStore::save(const AgentState& state) {
   return {};
 }
 
-}  // namespace ecs::state
+Result<std::optional<SavedState>> read_legacy_state(const std::string& dir) {
+  StateStore store(dir);
+  std::error_code ec;
+  if (!std::filesystem::exists(store.file().current_path(), ec) &&
+      !std::filesystem::exists(store.file().previous_path(), ec)) {
+    return std::optional<SavedState>();
+  }
+  auto loaded = store.load();
+  if (!loaded) return loaded.error();
+  SavedState out;
+  out.instance = {loaded->cluster, loaded->container_instance_arn, loaded->seq_num,
+                  loaded->manifest_message_id};
+  for (const auto& t : loaded->tasks) {
+    task::Task task;
+    task.arn = t.arn;
+    task.family = t.family;
+    task.version = t.version;
+    task.desired_status = task::parse_task_status(t.desired_status).value_or(task::TaskStatus::running);
+    task.known_status = task::parse_task_status(t.known_status).value_or(task::TaskStatus::none);
+    task.credentials_id = t.credentials_id;
+    task.execution_credentials_id = t.execution_credentials_id;
+    for (const auto& c : t.containers) {
+      task::Container container;
+      container.name = c.name;
+      container.docker_id = c.runtime_id;
+      container.known_status =
+          task::parse_container_status(c.known_status).value_or(task::ContainerStatus::none);
+      container.desired_status = task::container_status_for(task.desired_status);
+      container.managed_agents = c.managed_agents;
+      task.containers.push_back(std::move(container));
+    }
+    out.tasks.push_back(std::move(task));
+  }
+  for (const auto& a : loaded->attachments)
+    out.attachments.push_back({a.arn, a.type, a.status, a.expires_at});
+  return std::optional<SavedState>(std::move(out));
+}
+
+Result<void> retire_legacy_state(const std::string& dir) {
+  StateStore store(dir);
+  for (const std::string& path : {store.file().current_path(), store.file().previous_path()}) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) continue;
+    std::filesystem::rename(path, path + ".imported", ec);
+    if (ec) return make_error(StateErrc::io, "cannot rename '" + path + "': " + ec.message());
+  }
+  return {};
+}
+
+Result<bool> import_legacy_state(const std::string& dir, Repository& into) {
+  auto legacy = read_legacy_state(dir);
+  if (!legacy) return legacy.error();
+  if (!*legacy) return false;
+  std::optional<Error> failed;
+  auto keep = [&](Result<void> r) {
+    if (!r && !failed) failed = r.error();
+  };
+  auto committed = into.write_together([&] {
+    keep(into.save_instance((*legacy)->instance));
+    for (const auto& t : (*legacy)->tasks) keep(into.save_task(t));
+    for (const auto& a : (*legacy)->attachments) keep(into.save_attachment(a));
+  });
+  if (failed) return *failed;
+  if (!committed) return committed.error();
+  if (auto r = retire_legacy_state(dir); !r) return r.error();
+  return true;
+}
+
+}  // namespace ecs::state::legacy

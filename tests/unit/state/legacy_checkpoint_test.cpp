@@ -1,6 +1,7 @@
-// The durable checkpoint and the agent state in it: every corruption is detected and the
-// previous generation used; the state round-trips exactly.
-#include "state/agent_state.h"
+// The checkpoint of agents before the LMDB store and the agent state in it: every corruption is
+// detected and the previous generation used; the state round-trips exactly; such a state is
+// imported into the LMDB store once, in one commit.
+#include "state/legacy_checkpoint.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +10,11 @@
 
 #include "core/file.h"
 #include "core/log.h"
+#include "state/errors.h"
+#include "state/lmdb_repository.h"
 #include "support/temp_dir.h"
 
-namespace ecs::state {
+namespace ecs::state::legacy {
 namespace {
 
 using namespace std::chrono_literals;
@@ -148,14 +151,14 @@ AgentState sample_state() {
   c.name = "app";
   c.runtime_id = "0123abcd";
   c.known_status = "RUNNING";
-  execcmd::ManagedAgent agent;
+  task::ManagedAgent agent;
   agent.name = "ExecuteCommandAgent";
-  agent.properties = execcmd::StringMap{{"sessionLimit", "2"}};
+  agent.properties = task::StringMap{{"sessionLimit", "2"}};
   agent.state.id = "uuid-1";
-  agent.state.status = execcmd::ManagedAgentStatus::running;
+  agent.state.status = task::ManagedAgentStatus::running;
   agent.state.last_started_at = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
   agent.state.metadata =
-      execcmd::AgentMetadata{"4242", "exec-1", "/ecs-execute-command-uuid-1/amazon-ssm-agent"}.to_map();
+      task::AgentMetadata{"4242", "exec-1", "/ecs-execute-command-uuid-1/amazon-ssm-agent"}.to_map();
   c.managed_agents.push_back(agent);
   t.containers.push_back(c);
   s.tasks.push_back(t);
@@ -205,5 +208,49 @@ TEST(StateStoreTest, SavesAndLoads) {
   EXPECT_EQ(*loaded, sample_state());
 }
 
+// An agent upgraded from the checkpoint file keeps its registration and its tasks: imported
+// into agent.db once, the old files renamed *.imported.
+TEST(LegacyImport, TheCheckpointIsImportedOnceIntoTheStore) {
+  test::TempDir dir;
+  ASSERT_TRUE(StateStore(dir.path()).save(sample_state()));
+  auto store = LmdbRepository::open(dir.path());
+  ASSERT_TRUE(store) << store.error().message;
+  auto imported = import_legacy_state(dir.path(), **store);
+  ASSERT_TRUE(imported) << imported.error().message;
+  EXPECT_TRUE(*imported);
+  auto loaded = (*store)->load();
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->instance,
+            (InstanceRecord{"default", sample_state().container_instance_arn, 42, "mid-1"}));
+  ASSERT_EQ(loaded->tasks.size(), 1u);
+  const task::Task& t = loaded->tasks[0];
+  EXPECT_EQ(t.arn, "arn:aws:ecs:us-west-2:123456789012:task/default/t1");
+  EXPECT_EQ(t.desired_status, task::TaskStatus::running);
+  EXPECT_EQ(t.known_status, task::TaskStatus::running);
+  EXPECT_EQ(t.credentials_id, "cred-id-1");
+  ASSERT_EQ(t.containers.size(), 1u);
+  EXPECT_EQ(t.containers[0].docker_id, "0123abcd");
+  EXPECT_EQ(t.containers[0].known_status, task::ContainerStatus::running);
+  EXPECT_EQ(t.containers[0].managed_agents, sample_state().tasks[0].containers[0].managed_agents);
+  ASSERT_EQ(loaded->attachments.size(), 1u);
+  EXPECT_EQ(loaded->attachments[0].expires_at, sample_state().attachments[0].expires_at);
+  EXPECT_TRUE(fs::exists(StateStore(dir.path()).file().current_path() + ".imported"));
+  auto again = import_legacy_state(dir.path(), **store);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);  // read once
+}
+
+TEST(LegacyImport, ACorruptCheckpointStopsTheImportWithItsError) {
+  test::TempDir dir;
+  StateStore legacy(dir.path());
+  write_bytes(legacy.file().current_path(), "garbage");
+  auto store = LmdbRepository::open(dir.path());
+  ASSERT_TRUE(store);
+  auto imported = import_legacy_state(dir.path(), **store);
+  ASSERT_FALSE(imported);
+  EXPECT_EQ(imported.error().code, StateErrc::corrupt);
+  EXPECT_TRUE(fs::exists(legacy.file().current_path()));  // kept for the operator
+}
+
 }  // namespace
-}  // namespace ecs::state
+}  // namespace ecs::state::legacy

@@ -1,0 +1,31 @@
+#include "state/errors.h"
+
+namespace ecs::state {
+namespace {
+
+class StateCategory : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "state"; }
+  std::string message(int ev) const override {
+    switch (static_cast<StateErrc>(ev)) {
+      case StateErrc::io:
+        return "state file I/O failed";
+      case StateErrc::corrupt:
+        return "state file corrupt";
+      case StateErrc::bad_state:
+        return "state not understood";
+    }
+    return "state error";
+  }
+};
+
+}  // namespace
+
+const boost::system::error_category& state_category() {
+  static const StateCategory category;
+  return category;
+}
+
+error_code make_error_code(StateErrc e) { return {static_cast<int>(e), state_category()}; }
+
+}  // namespace ecs::state
