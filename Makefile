@@ -55,10 +55,11 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 	@file $(BUILD)/ecs-agent
 
-# `make test` is what CI runs (.ci/run): every test on the static build, the sanitizer build's
-# tests, then every fuzz target for FUZZ_SECONDS.
+# `make test` is what CI runs (.ci/run): the format check, every test on the static build (the
+# layer check and the shell-script check among them), the sanitizer build's tests, then every
+# fuzz target for FUZZ_SECONDS.
 .PHONY: test
-test: check asan fuzz
+test: format-check check asan fuzz
 
 # ctest runs the unit, integration and real-dockerd tests; the Docker engine is started and
 # stopped by ctest fixtures (tests/dockerd/dockerd.sh).
@@ -137,11 +138,22 @@ build-in-docker:
 	@$(DEPS) install-extra
 	docker/with-engine.sh docker/build-in-docker.sh $(BASE_IMAGE) $(BUILD)-docker/ecs-agent
 
+# clang-tidy (.clang-tidy: bugprone-*, performance-*) on the .cpp files of src/ changed since
+# TIDY_BASE, against the static build's compile commands.
+TIDY_BASE ?= HEAD~1
+.PHONY: tidy
+tidy: build
+	@files=$$(git diff --name-only --diff-filter=AM $(TIDY_BASE) -- 'src/*.cpp' 'src/**/*.cpp'); \
+	if [[ -z $$files ]]; then echo "tidy: no source changed since $(TIDY_BASE)"; exit 0; fi; \
+	echo "tidy: $$(wc -w <<<"$$files") file(s) changed since $(TIDY_BASE)"; \
+	clang-tidy -p $(BUILD) --quiet --extra-arg=-DBOOST_ASIO_HAS_CO_AWAIT \
+	  --extra-arg=-DBOOST_ASIO_HAS_STD_COROUTINE $$files
+
 .PHONY: format format-check
 FORMAT_FILES = $(shell git ls-files '*.cpp' '*.h')
 format:
 	clang-format -i $(FORMAT_FILES)
-format-check:
+format-check: deps
 	clang-format --dry-run -Werror $(FORMAT_FILES)
 
 .PHONY: clean

@@ -25,7 +25,7 @@ APT_BUILD_PACKAGES=(
   ca-certificates
 )
 APT_TEST_PACKAGES=(
-  clang-format
+  clang-format clang-tidy
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # libFuzzer and the sanitizer runtime for clang

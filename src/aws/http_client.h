@@ -53,7 +53,7 @@ struct HttpClientOptions {
   std::shared_ptr<const tls::TrustStore> trust;
   ProxyConfig proxy;
   std::string user_agent = "ecs-agent";
-  std::size_t max_response_bytes = 16 * 1024 * 1024;
+  std::size_t max_response_bytes = std::size_t{16} * 1024 * 1024;
 };
 
 class HttpClient {
