@@ -45,6 +45,21 @@ class StopToken {
   std::shared_ptr<StopSource::State> state_;
 };
 
+// Runs `fn` if `token` stops while this object lives; leaves the registration when it goes,
+// however the scope ends (early co_return included).
+class StopCallback {
+ public:
+  StopCallback(const StopToken& token, std::function<void()> fn)
+      : token_(token), id_(token.on_stop(std::move(fn))) {}
+  ~StopCallback() { token_.forget(id_); }
+  StopCallback(const StopCallback&) = delete;
+  StopCallback& operator=(const StopCallback&) = delete;
+
+ private:
+  StopToken token_;
+  std::size_t id_;
+};
+
 class Clock {
  public:
   using duration = std::chrono::steady_clock::duration;

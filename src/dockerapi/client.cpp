@@ -187,4 +187,63 @@ asio::awaitable<Result<ImageInspect>> EngineClient::inspect_image(std::string na
   co_return parse_image_inspect(r->body);
 }
 
+asio::awaitable<Result<void>> EngineClient::pull_image(std::string image, PullOptions options,
+                                                       StopToken stop) {
+  auto version = co_await api_version(options.begin, stop);
+  if (!version) co_return version.error();
+  const ImageReference ref = parse_image_reference(image);
+  HttpRequest request{"POST",
+                      "/v" + *version + "/images/create?fromImage=" + percent_encode(ref.repository) +
+                          "&tag=" + percent_encode(ref.tag),
+                      ""};
+  if (!options.registry_auth.empty()) request.headers.emplace_back("X-Registry-Auth", options.registry_auth);
+  std::string failed;
+  std::string unreadable;
+  LineHandler on_line = [&failed, &unreadable](std::string_view line) {
+    auto progress = parse_pull_progress(line);
+    if (!progress) {
+      unreadable = progress.error().message;
+      return false;
+    }
+    if (!progress->error.empty()) {
+      failed = progress->error;
+      return false;
+    }
+    return true;
+  };
+  auto response = co_await transport_->stream_lines(
+      request, StreamTimeouts{options.begin, options.idle, options.total}, std::move(on_line), stop);
+  if (!response) {
+    if (response.error().code == DockerErrc::timeout) {
+      co_return make_error(DockerErrc::timeout, "pulling " + image + ": " + response.error().message);
+    }
+    co_return response.error();
+  }
+  if (response->status < 200 || response->status >= 300) co_return from_status(*response);
+  if (!failed.empty()) co_return make_error(DockerErrc::pull_failed, failed);
+  if (!unreadable.empty()) co_return make_error(DockerErrc::malformed_response, unreadable);
+  co_return Result<void>();
+}
+
+asio::awaitable<Result<void>> EngineClient::watch_events(std::function<void(DockerEvent)> on_event,
+                                                         StopToken stop) {
+  auto version = co_await api_version(std::chrono::seconds(30), stop);
+  if (!version) co_return version.error();
+  // filters={"type":["container"]}
+  HttpRequest request{"GET",
+                      "/v" + *version + "/events?filters=" + percent_encode(R"({"type":["container"]})"), ""};
+  LineHandler on_line = [&on_event](std::string_view line) {
+    auto event = parse_event(line);
+    if (event && !event->id.empty()) on_event(std::move(*event));
+    return true;  // one unreadable line does not end the subscription
+  };
+  // The stream is quiet while nothing happens: no inactivity limit, only the first answer's.
+  StreamTimeouts timeouts{std::chrono::seconds(30), std::chrono::hours(24 * 365),
+                          std::chrono::hours(24 * 365)};
+  auto response = co_await transport_->stream_lines(request, timeouts, std::move(on_line), stop);
+  if (!response) co_return response.error();
+  if (response->status < 200 || response->status >= 300) co_return from_status(*response);
+  co_return make_error(DockerErrc::transport, "the Docker event stream ended");
+}
+
 }  // namespace ecs::dockerapi

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,13 @@ class ExecApi {
 // The container and image calls the task engine needs (task-engine.md §4), so that it can be
 // tested against a fake daemon of its own. Same conventions as ExecApi: typed DockerErrc errors
 // with the reference's texts, a deadline per call, an end at once when `stop` stops.
+struct PullOptions {
+  std::string registry_auth;  // the X-Registry-Auth value (base64url of the JSON AuthConfig); "": none
+  nanoseconds begin = std::chrono::minutes(5);  // DockerPullBeginTimeout
+  nanoseconds idle = std::chrono::minutes(1);   // ECS_IMAGE_PULL_INACTIVITY_TIMEOUT
+  nanoseconds total = std::chrono::hours(2);    // ECS_IMAGE_PULL_TIMEOUT
+};
+
 class ContainerApi {
  public:
   virtual ~ContainerApi() = default;
@@ -76,6 +84,14 @@ class ContainerApi {
   // GET /images/{name}/json
   virtual asio::awaitable<Result<ImageInspect>> inspect_image(std::string name, nanoseconds timeout,
                                                               StopToken stop) = 0;
+  // POST /images/create?fromImage=&tag= (no tag: latest; never all tags), the progress stream
+  // read to its end; an error message in it is DockerErrc::pull_failed.
+  virtual asio::awaitable<Result<void>> pull_image(std::string image, PullOptions options,
+                                                   StopToken stop) = 0;
+  // GET /events for containers: each event to `on_event` as it comes, until the stream ends
+  // (an error; the caller subscribes again) or `stop` stops (canceled).
+  virtual asio::awaitable<Result<void>> watch_events(std::function<void(DockerEvent)> on_event,
+                                                     StopToken stop) = 0;
 };
 
 struct EngineClientOptions {
@@ -127,6 +143,10 @@ class EngineClient : public ExecApi, public ContainerApi {
   asio::awaitable<Result<ImageInspect>> inspect_image(std::string name,
                                                       nanoseconds timeout = kDefaultCallTimeout,
                                                       StopToken stop = {}) override;
+  asio::awaitable<Result<void>> pull_image(std::string image, PullOptions options,
+                                           StopToken stop = {}) override;
+  asio::awaitable<Result<void>> watch_events(std::function<void(DockerEvent)> on_event,
+                                             StopToken stop = {}) override;
 
  private:
   // One call: negotiate the version if needed, send, map errors. `op` names the call in the

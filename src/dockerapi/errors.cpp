@@ -30,6 +30,8 @@ class DockerCategory : public boost::system::error_category {
         return "unusable Docker endpoint";
       case DockerErrc::unsupported_api:
         return "Docker API version not supported";
+      case DockerErrc::pull_failed:
+        return "image pull failed";
     }
     return "Docker error";
   }

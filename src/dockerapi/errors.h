@@ -21,6 +21,7 @@ enum class DockerErrc {
   malformed_response,  // not HTTP, a body that is not the JSON expected, or too large
   bad_endpoint,        // DOCKER_HOST that this platform cannot use
   unsupported_api,     // the daemon's API version is below the client's floor
+  pull_failed,         // the pull's progress stream reported an error (its text is the message)
 };
 const boost::system::error_category& docker_category();
 error_code make_error_code(DockerErrc e);

@@ -83,6 +83,16 @@ class Reader {
       out.emplace_back(s);
     }
   }
+  void get(object obj, std::string_view name, std::map<std::string, std::string>& out) {
+    auto o = get_object(obj, name);
+    if (!o) return;
+    for (auto field : *o) {
+      std::string_view s;
+      if (field.value.is_null()) continue;
+      if (field.value.get_string().get(s) != simdjson::SUCCESS) return bad(name, "an object of strings");
+      out.insert_or_assign(std::string(field.key), std::string(s));
+    }
+  }
   std::optional<object> get_object(object obj, std::string_view name) {
     auto v = member(obj, name);
     if (!v || v->is_null()) return std::nullopt;
@@ -154,6 +164,7 @@ std::string encode_exec_start(bool detach, bool tty) {
 }
 
 std::string encode_container_create(const ContainerCreateConfig& c) {
+  if (!c.body_json.empty()) return c.body_json;
   std::string out;
   JsonWriter w(out);
   w.begin_object();
@@ -226,13 +237,70 @@ Result<ContainerInspect> parse_container_inspect(std::string_view body) {
   r.get(*obj, "Name", c.name);
   r.get(*obj, "Image", c.image);
   r.get(*obj, "ExecIDs", c.exec_ids);
+  r.get(*obj, "Created", c.created);
   if (auto state = r.get_object(*obj, "State")) {
     r.get(*state, "Status", c.state.status);
     r.get(*state, "Running", c.state.running);
     r.get(*state, "Paused", c.state.paused);
     r.get(*state, "Restarting", c.state.restarting);
+    r.get(*state, "OOMKilled", c.state.oom_killed);
+    r.get(*state, "Dead", c.state.dead);
     r.get(*state, "Pid", c.state.pid);
     r.get(*state, "ExitCode", c.state.exit_code);
+    r.get(*state, "Error", c.state.error);
+    r.get(*state, "StartedAt", c.state.started_at);
+    r.get(*state, "FinishedAt", c.state.finished_at);
+    if (auto health = r.get_object(*state, "Health")) {
+      ContainerHealth h;
+      r.get(*health, "Status", h.status);
+      auto log = member(*health, "Log");
+      simdjson::dom::array entries;
+      if (log && log->get_array().get(entries) == simdjson::SUCCESS && entries.size() > 0) {
+        object last;
+        if (entries.at(entries.size() - 1).get_object().get(last) == simdjson::SUCCESS) {
+          r.get(last, "Output", h.last_output);
+          r.get(last, "ExitCode", h.last_exit_code);
+        }
+      }
+      c.state.health = std::move(h);
+    }
+  }
+  if (auto config = r.get_object(*obj, "Config")) r.get(*config, "Labels", c.labels);
+  if (auto settings = r.get_object(*obj, "NetworkSettings")) {
+    if (auto ports = r.get_object(*settings, "Ports")) {
+      for (auto field : *ports) {
+        // "80/tcp": null (exposed, not published) or [{"HostIp": "...", "HostPort": "..."}]
+        std::string_view key = field.key;
+        const auto slash = key.find('/');
+        InspectPortBinding base;
+        base.protocol = slash == std::string_view::npos ? "tcp" : std::string(key.substr(slash + 1));
+        std::string_view number = key.substr(0, slash);
+        std::from_chars(number.data(), number.data() + number.size(), base.container_port);
+        simdjson::dom::array bindings;
+        if (field.value.get_array().get(bindings) != simdjson::SUCCESS) continue;
+        for (element b : bindings) {
+          object bo;
+          if (b.get_object().get(bo) != simdjson::SUCCESS) continue;
+          InspectPortBinding binding = base;
+          std::string host_port;
+          r.get(bo, "HostIp", binding.host_ip);
+          r.get(bo, "HostPort", host_port);
+          std::from_chars(host_port.data(), host_port.data() + host_port.size(), binding.host_port);
+          c.ports.push_back(std::move(binding));
+        }
+      }
+    }
+    if (auto networks = r.get_object(*settings, "Networks")) {
+      for (auto field : *networks) {
+        object no;
+        if (field.value.get_object().get(no) != simdjson::SUCCESS) continue;
+        InspectNetwork n;
+        n.name = std::string(field.key);
+        r.get(no, "IPAddress", n.ipv4_address);
+        r.get(no, "GlobalIPv6Address", n.ipv6_address);
+        c.networks.push_back(std::move(n));
+      }
+    }
   }
   return r.finish(std::move(c));
 }
@@ -243,7 +311,63 @@ Result<ImageInspect> parse_image_inspect(std::string_view body) {
   if (!obj) return obj.error();
   ImageInspect i;
   r.get(*obj, "Id", i.id);
+  r.get(*obj, "RepoTags", i.repo_tags);
+  r.get(*obj, "RepoDigests", i.repo_digests);
+  if (auto config = r.get_object(*obj, "Config")) r.get(*config, "Env", i.env);
   return r.finish(std::move(i));
+}
+
+Result<DockerEvent> parse_event(std::string_view line) {
+  Reader r("event");
+  auto obj = r.parse(line);
+  if (!obj) return obj.error();
+  DockerEvent e;
+  r.get(*obj, "Type", e.type);
+  r.get(*obj, "Action", e.action);
+  r.get(*obj, "timeNano", e.time_nano);
+  if (auto actor = r.get_object(*obj, "Actor")) {
+    r.get(*actor, "ID", e.id);
+    r.get(*actor, "Attributes", e.attributes);
+  }
+  return r.finish(std::move(e));
+}
+
+Result<PullProgress> parse_pull_progress(std::string_view line) {
+  Reader r("pull");
+  auto obj = r.parse(line);
+  if (!obj) return obj.error();
+  PullProgress p;
+  r.get(*obj, "status", p.status);
+  r.get(*obj, "error", p.error);
+  if (p.error.empty()) {
+    if (auto detail = r.get_object(*obj, "errorDetail")) r.get(*detail, "message", p.error);
+  }
+  return r.finish(std::move(p));
+}
+
+ImageReference parse_image_reference(std::string_view image) {
+  ImageReference ref;
+  if (const auto at = image.find('@'); at != std::string_view::npos) {
+    ref.repository = std::string(image.substr(0, at));
+    ref.tag = std::string(image.substr(at + 1));
+    ref.by_digest = true;
+    // a tag before the digest (name:tag@sha256:...) is not part of the repository
+    const auto slash = ref.repository.rfind('/');
+    const auto colon = ref.repository.rfind(':');
+    if (colon != std::string::npos && (slash == std::string::npos || colon > slash))
+      ref.repository.resize(colon);
+    return ref;
+  }
+  const auto slash = image.rfind('/');
+  const auto colon = image.rfind(':');
+  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
+    ref.repository = std::string(image.substr(0, colon));
+    ref.tag = std::string(image.substr(colon + 1));
+  } else {
+    ref.repository = std::string(image);
+    ref.tag = "latest";
+  }
+  return ref;
 }
 
 Result<TopResult> parse_top(std::string_view body) {

@@ -44,21 +44,51 @@ struct ExecInspect {
   std::int64_t pid = 0;
 };
 
+struct ContainerHealth {
+  std::string status;  // starting, healthy, unhealthy
+  std::string last_output;
+  std::int64_t last_exit_code = 0;
+};
+
 struct ContainerState {
   std::string status;  // created, running, exited...
   bool running = false;
   bool paused = false;
   bool restarting = false;
+  bool oom_killed = false;
+  bool dead = false;
   std::int64_t pid = 0;
   std::int64_t exit_code = 0;
+  std::string error;
+  std::string started_at;   // RFC 3339; "0001-01-01T00:00:00Z" when never started
+  std::string finished_at;  // likewise
+  std::optional<ContainerHealth> health;
+};
+
+// One host binding of NetworkSettings.Ports ("80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "32768"}]).
+struct InspectPortBinding {
+  std::uint16_t container_port = 0;
+  std::string protocol;  // tcp, udp
+  std::string host_ip;
+  std::uint16_t host_port = 0;
+};
+
+struct InspectNetwork {
+  std::string name;
+  std::string ipv4_address;
+  std::string ipv6_address;
 };
 
 struct ContainerInspect {
   std::string id;
-  std::string name;  // with the leading '/'
-  std::string image;
+  std::string name;   // with the leading '/'
+  std::string image;  // the image id (sha256:...)
+  std::string created;
   ContainerState state;
   std::vector<std::string> exec_ids;  // null reads as empty
+  std::map<std::string, std::string> labels;
+  std::vector<InspectPortBinding> ports;
+  std::vector<InspectNetwork> networks;
 };
 
 // POST /containers/create: what the tests and the task engine need.
@@ -70,11 +100,41 @@ struct ContainerCreateConfig {
   std::map<std::string, std::string> labels;
   std::vector<std::string> binds;  // host:container[:ro]
   std::string network_mode;        // e.g. none
+  // The whole body as the task engine builds it (Config with HostConfig, dockerConfig merged
+  // in); when set, the typed fields above but `name` are not used.
+  std::string body_json;
 };
 
 struct ImageInspect {
   std::string id;
+  std::vector<std::string> repo_tags;
+  std::vector<std::string> repo_digests;
+  std::vector<std::string> env;  // the image's Config.Env
 };
+
+// One message of GET /events (Action and Actor, as recent daemons send them).
+struct DockerEvent {
+  std::string type;    // container, image, network...
+  std::string action;  // create, start, die, stop, oom, "health_status: healthy", "exec_start: sh"...
+  std::string id;      // Actor.ID
+  std::map<std::string, std::string> attributes;  // Actor.Attributes (exitCode, name, image, labels)
+  std::int64_t time_nano = 0;
+};
+
+// A progress message of POST /images/create; `error` set when the pull failed.
+struct PullProgress {
+  std::string status;
+  std::string error;
+};
+
+// An image reference split the way the pull API wants it: busybox → (busybox, latest);
+// host:5000/a/b:t → (host:5000/a/b, t); a@sha256:… → (a, sha256:…).
+struct ImageReference {
+  std::string repository;
+  std::string tag;  // a tag or a digest
+  bool by_digest = false;
+};
+ImageReference parse_image_reference(std::string_view image);
 
 // GET /containers/{id}/top: `ps` output on the daemon's host, one row per process.
 struct TopResult {
@@ -94,6 +154,8 @@ Result<ExecInspect> parse_exec_inspect(std::string_view body);
 Result<ContainerInspect> parse_container_inspect(std::string_view body);
 Result<ImageInspect> parse_image_inspect(std::string_view body);
 Result<TopResult> parse_top(std::string_view body);
+Result<DockerEvent> parse_event(std::string_view line);
+Result<PullProgress> parse_pull_progress(std::string_view line);
 // The daemon's error text: the JSON `message` when there is one, else the body itself (trimmed).
 std::string parse_error_message(std::string_view body, bool json);
 

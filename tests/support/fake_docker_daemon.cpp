@@ -50,8 +50,12 @@ asio::awaitable<void> FakeDockerDaemon::serve(std::shared_ptr<local::socket> soc
   http::request<http::string_body> req;
   co_await http::async_read(*socket, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
-  Request r{std::string(req.method_string()), std::string(req.target()), req.body(),
-            std::string(req[http::field::content_type]), std::string(req[http::field::host])};
+  Request r{std::string(req.method_string()),
+            std::string(req.target()),
+            req.body(),
+            std::string(req[http::field::content_type]),
+            std::string(req[http::field::host]),
+            std::string(req["X-Registry-Auth"])};
   {
     std::lock_guard lock(mutex_);
     requests_.push_back(r);
@@ -86,6 +90,11 @@ asio::awaitable<void> FakeDockerDaemon::serve(std::shared_ptr<local::socket> soc
     }
   }
   co_await asio::async_write(*socket, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+  if (reply.keep_open) {
+    std::lock_guard lock(mutex_);
+    stalled_.push_back(socket);
+    co_return;
+  }
   socket->shutdown(local::socket::shutdown_both, ec);
 }
 

@@ -25,6 +25,7 @@ class FakeDockerDaemon {
     std::string body;
     std::string content_type;
     std::string host;
+    std::string registry_auth;  // X-Registry-Auth
   };
   struct Reply {
     unsigned status = 200;
@@ -34,6 +35,9 @@ class FakeDockerDaemon {
     std::string raw;     // when set: written as is instead of an HTTP response
     bool stall = false;  // never answer (the connection stays open)
     bool close = false;  // close without answering
+    // After answering, keep the connection open and quiet (a stream that has nothing more to
+    // say yet, e.g. /events, or a pull that stopped making progress).
+    bool keep_open = false;
   };
   using Handler = std::function<Reply(const Request&)>;
 
