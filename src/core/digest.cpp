@@ -51,4 +51,15 @@ std::string base64url(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t written = 0;
+  if (mbedtls_base64_decode(reinterpret_cast<unsigned char*>(out.data()), out.size(), &written,
+                            reinterpret_cast<const unsigned char*>(text.data()), text.size()) != 0) {
+    return std::nullopt;
+  }
+  out.resize(written);
+  return out;
+}
+
 }  // namespace ecs

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@ std::string hex(std::span<const std::uint8_t> bytes);  // lowercase
 std::string base64(std::span<const std::uint8_t> bytes);
 // URL-safe alphabet ('-' and '_'), '=' padding kept: the exec agent's content-addressed names.
 std::string base64url(std::span<const std::uint8_t> bytes);
+
+// Standard base64 text back to bytes; nullopt when it is not base64.
+std::optional<std::string> base64_decode(std::string_view text);
 
 inline std::string sha256_hex(std::string_view data) { return hex(sha256(data)); }
 

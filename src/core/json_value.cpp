@@ -202,11 +202,11 @@ void JsonValue::erase(std::string_view key) {
   std::erase_if(members_, [key](const Member& m) { return m.first == key; });
 }
 
-void JsonValue::merge_go(const JsonValue& patch, std::initializer_list<std::string_view> map_fields) {
+void JsonValue::merge_go(const JsonValue& patch, const std::vector<std::string_view>& map_fields) {
   merge_go(patch, map_fields, false);
 }
 
-void JsonValue::merge_go(const JsonValue& patch, std::initializer_list<std::string_view> map_fields,
+void JsonValue::merge_go(const JsonValue& patch, const std::vector<std::string_view>& map_fields,
                          bool is_map) {
   if (patch.kind_ != Kind::object || kind_ != Kind::object) {
     *this = patch;

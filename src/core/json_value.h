@@ -59,10 +59,10 @@ class JsonValue {
   // Go does, case-insensitively; the members of a map-typed field — `map_fields` names them —
   // by exact key), arrays and scalars replace, null resets the member to its zero value (here:
   // removes it).
-  void merge_go(const JsonValue& patch, std::initializer_list<std::string_view> map_fields);
+  void merge_go(const JsonValue& patch, const std::vector<std::string_view>& map_fields);
 
  private:
-  void merge_go(const JsonValue& patch, std::initializer_list<std::string_view> map_fields, bool is_map);
+  void merge_go(const JsonValue& patch, const std::vector<std::string_view>& map_fields, bool is_map);
   void dump_to(std::string& out) const;
 
   Kind kind_ = Kind::null;

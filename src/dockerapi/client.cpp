@@ -225,6 +225,13 @@ asio::awaitable<Result<void>> EngineClient::pull_image(std::string image, PullOp
   co_return Result<void>();
 }
 
+asio::awaitable<Result<void>> EngineClient::remove_volume(std::string name, nanoseconds timeout,
+                                                          StopToken stop) {
+  auto r = co_await call("remove volume", "DELETE", "/volumes/" + percent_encode(name), "", timeout, stop);
+  if (!r) co_return r.error();
+  co_return Result<void>();
+}
+
 asio::awaitable<Result<void>> EngineClient::watch_events(std::function<void(DockerEvent)> on_event,
                                                          StopToken stop) {
   auto version = co_await api_version(std::chrono::seconds(30), stop);

@@ -88,6 +88,9 @@ class ContainerApi {
   // read to its end; an error message in it is DockerErrc::pull_failed.
   virtual asio::awaitable<Result<void>> pull_image(std::string image, PullOptions options,
                                                    StopToken stop) = 0;
+  // DELETE /volumes/{name}
+  virtual asio::awaitable<Result<void>> remove_volume(std::string name, nanoseconds timeout,
+                                                      StopToken stop) = 0;
   // GET /events for containers: each event to `on_event` as it comes, until the stream ends
   // (an error; the caller subscribes again) or `stop` stops (canceled).
   virtual asio::awaitable<Result<void>> watch_events(std::function<void(DockerEvent)> on_event,
@@ -147,6 +150,8 @@ class EngineClient : public ExecApi, public ContainerApi {
                                            StopToken stop = {}) override;
   asio::awaitable<Result<void>> watch_events(std::function<void(DockerEvent)> on_event,
                                              StopToken stop = {}) override;
+  asio::awaitable<Result<void>> remove_volume(std::string name, nanoseconds timeout = kDefaultCallTimeout,
+                                              StopToken stop = {}) override;
 
  private:
   // One call: negotiate the version if needed, send, map errors. `op` names the call in the

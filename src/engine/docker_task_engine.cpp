@@ -1,0 +1,971 @@
+#include "engine/docker_task_engine.h"
+
+#include <algorithm>
+
+#include "core/digest.h"
+#include "core/json_reader.h"
+#include "core/json_writer.h"
+#include "core/log.h"
+#include "core/rfc3339.h"
+#include "core/uuid.h"
+#include "engine/container_config.h"
+#include "task/transitions.h"
+
+namespace ecs::engine {
+namespace {
+
+using dockerapi::DockerErrc;
+using task::ContainerStatus;
+using task::TaskStatus;
+
+std::string random_suffix() {
+  std::string hexdigits;
+  for (char ch : random_uuid()) {
+    if (ch != '-') hexdigits += ch;
+  }
+  return hexdigits.substr(0, 20);
+}
+
+task::TimePoint time_of(const std::string& rfc3339) {
+  auto t = parse_rfc3339(rfc3339);
+  if (!t || *t < std::chrono::system_clock::time_point(std::chrono::hours(24))) return {};  // 0001-01-01
+  return *t;
+}
+
+// §4.9 DockerStateToState.
+ContainerStatus status_of(const dockerapi::ContainerInspect& i) {
+  if (i.state.running) return ContainerStatus::running;
+  if (i.state.dead) return ContainerStatus::stopped;
+  if (time_of(i.state.started_at) == task::TimePoint{} && i.state.error.empty())
+    return ContainerStatus::created;
+  return ContainerStatus::stopped;
+}
+
+// The error an inspected stopped container carries (§4.9 MetadataFromContainer).
+std::optional<task::ApplyingError> error_of(const dockerapi::ContainerInspect& i) {
+  if (i.state.oom_killed)
+    return task::ApplyingError{"OutOfMemoryError", "Container killed due to memory usage"};
+  if (!i.state.error.empty()) return task::ApplyingError{"DockerStateError", i.state.error};
+  return std::nullopt;
+}
+
+task::ApplyingError call_error(std::string_view name, const Error& e) {
+  if (e.code == DockerErrc::timeout) return {"DockerTimeoutError", e.message};
+  return {std::string(name), e.message};
+}
+
+std::string timeout_text(std::string_view transition, std::chrono::nanoseconds d) {
+  return "Could not transition to " + std::string(transition) + "; timed out after waiting " +
+         dockerapi::go_duration(d);
+}
+
+bool backend_reported(ContainerStatus s) {
+  return s == ContainerStatus::running || s == ContainerStatus::stopped;
+}
+bool backend_reported(TaskStatus s) { return s == TaskStatus::running || s == TaskStatus::stopped; }
+
+// The registry a reference names (§4.2): the first component if it looks like a host, else
+// Docker Hub.
+std::string registry_of(const std::string& image) {
+  const auto slash = image.find('/');
+  if (slash == std::string::npos) return "index.docker.io/v1/";
+  const std::string first = image.substr(0, slash);
+  if (first.find('.') == std::string::npos && first.find(':') == std::string::npos && first != "localhost") {
+    return "index.docker.io/v1/";
+  }
+  if (first == "docker.io" || first == "index.docker.io" || first == "registry-1.docker.io")
+    return "index.docker.io/v1/";
+  return first;
+}
+
+std::string strip_scheme(std::string key) {
+  for (std::string_view scheme : {"https://", "http://"}) {
+    if (key.starts_with(scheme)) key.erase(0, scheme.size());
+  }
+  return key;
+}
+
+}  // namespace
+
+std::optional<PullBehavior> parse_pull_behavior(std::string_view text) {
+  if (text.empty() || text == "default") return PullBehavior::default_behavior;
+  if (text == "always") return PullBehavior::always;
+  if (text == "once") return PullBehavior::once;
+  if (text == "prefer-cached") return PullBehavior::prefer_cached;
+  return std::nullopt;
+}
+
+DockerTaskEngine::DockerTaskEngine(asio::any_io_executor executor, dockerapi::ContainerApi& docker,
+                                   state::Repository& repository, credentials::CredentialsStore& credentials,
+                                   Clock& clock, DockerTaskEngineOptions options,
+                                   std::vector<task::Task> saved)
+    : executor_(std::move(executor)),
+      docker_(docker),
+      repository_(repository),
+      credentials_(credentials),
+      clock_(clock),
+      options_(std::move(options)) {
+  for (auto& t : saved) {
+    auto m = std::make_shared<Managed>();
+    m->task = std::move(t);
+    for (const auto& c : m->task.containers) {
+      if (!c.docker_id.empty()) by_docker_id_[c.docker_id] = {m->task.arn, c.name};
+    }
+    const std::string arn = m->task.arn;
+    tasks_.emplace(arn, std::move(m));
+  }
+}
+
+DockerTaskEngine::~DockerTaskEngine() { *alive_ = false; }
+
+// ---- the TaskEngine side ----
+
+Result<void> DockerTaskEngine::add_task(task::Task incoming) {
+  if (auto it = tasks_.find(incoming.arn); it != tasks_.end()) {
+    Managed& m = *it->second;
+    task::Task& known = m.task;
+    if (!incoming.credentials_id.empty()) known.credentials_id = incoming.credentials_id;
+    if (!incoming.execution_credentials_id.empty())
+      known.execution_credentials_id = incoming.execution_credentials_id;
+    if (incoming.desired_status > known.desired_status) {
+      log::info(
+          "new desired status for a task",
+          {{"taskArn", known.arn}, {"desiredStatus", std::string(task::to_string(incoming.desired_status))}});
+      known.desired_status = incoming.desired_status;
+      if (known.terminal_reason.empty()) known.terminal_reason = incoming.terminal_reason;
+      task::update_desired_status(known);
+      wake(m);
+    }
+    return repository_.save_task(known);
+  }
+  auto m = std::make_shared<Managed>();
+  task::Task& t = m->task;
+  t = std::move(incoming);
+  const std::string suffix = random_suffix();
+  for (auto& c : t.containers) {
+    if (c.v3_endpoint_id.empty()) c.v3_endpoint_id = random_uuid();
+  }
+  for (auto& v : t.volumes) {
+    const bool docker_volume = v.type == "docker" || (v.type == "host" && v.source_path.empty());
+    if (docker_volume && v.docker_volume_name.empty()) {
+      v.docker_volume_name = docker_volume_name(t, v, suffix);
+      v.created = v.scope != "shared";
+    }
+  }
+  std::string refusal;
+  if (auto bad = task::add_implicit_dependencies(t)) refusal = *bad;
+  task::update_desired_status(t);
+  if (refusal.empty() && !task::dependencies_valid(t)) {
+    refusal = "Task dependencies cannot be resolved, taskArn: " + t.arn;
+  }
+  if (!refusal.empty()) {
+    log::warn("not running a task whose dependencies cannot be met",
+              {{"taskArn", t.arn}, {"reason", refusal}});
+    t.desired_status = TaskStatus::stopped;
+    t.known_status = TaskStatus::stopped;
+    t.known_time = clock_.wall_now();
+    t.terminal_reason = refusal;
+    task::update_desired_status(t);
+  }
+  if (auto saved = repository_.save_task(t); !saved) return saved.error();
+  log::info("task added", {{"taskArn", t.arn},
+                           {"desiredStatus", std::string(task::to_string(t.desired_status))},
+                           {"containers", std::to_string(t.containers.size())}});
+  const std::string arn = t.arn;
+  tasks_.emplace(arn, m);
+  if (ready_ || t.known_status == TaskStatus::stopped) start_loop(m);
+  return {};
+}
+
+void DockerTaskEngine::report_unrecognized_task(const std::string& task_arn, std::string reason) {
+  log::warn("not running a task that cannot be converted", {{"taskArn", task_arn}, {"reason", reason}});
+  if (tasks_.contains(task_arn)) return;
+  auto m = std::make_shared<Managed>();
+  m->task.arn = task_arn;
+  m->task.desired_status = TaskStatus::stopped;
+  m->task.known_status = TaskStatus::stopped;
+  m->task.known_time = clock_.wall_now();
+  m->task.terminal_reason = std::move(reason);
+  tasks_.emplace(task_arn, m);
+  start_loop(m);
+}
+
+Result<void> DockerTaskEngine::set_credentials_id(const std::string& task_arn, bool execution,
+                                                  const std::string& credentials_id) {
+  auto it = tasks_.find(task_arn);
+  if (it == tasks_.end()) {
+    return make_error(errc::make_error_code(errc::invalid_argument),
+                      "Task not found in the task engine for task ARN " + task_arn);
+  }
+  task::Task& t = it->second->task;
+  (execution ? t.execution_credentials_id : t.credentials_id) = credentials_id;
+  return repository_.save_task(t);
+}
+
+Result<void> DockerTaskEngine::stop_task(const std::string& task_arn) {
+  auto it = tasks_.find(task_arn);
+  if (it == tasks_.end()) {
+    log::info("asked to stop a task that is not here; ignoring", {{"taskArn", task_arn}});
+    return {};
+  }
+  Managed& m = *it->second;
+  if (m.task.desired_status < TaskStatus::stopped) {
+    m.task.desired_status = TaskStatus::stopped;
+    task::update_desired_status(m.task);
+    wake(m);
+  }
+  return repository_.save_task(m.task);
+}
+
+const task::Task* DockerTaskEngine::find_task(const std::string& task_arn) const {
+  auto it = tasks_.find(task_arn);
+  return it == tasks_.end() ? nullptr : &it->second->task;
+}
+
+std::vector<const task::Task*> DockerTaskEngine::tasks() const {
+  std::vector<const task::Task*> out;
+  out.reserve(tasks_.size());
+  for (const auto& [arn, m] : tasks_) out.push_back(&m->task);
+  return out;
+}
+
+task::Task* DockerTaskEngine::live_task(const std::string& task_arn) {
+  auto it = tasks_.find(task_arn);
+  return it == tasks_.end() ? nullptr : &it->second->task;
+}
+
+void DockerTaskEngine::persist_task(const std::string& task_arn) {
+  auto it = tasks_.find(task_arn);
+  if (it == tasks_.end()) return;
+  save(*it->second);
+  wake(*it->second);  // a cleanup may be waiting for STOPPED to be sent
+}
+
+// ---- running ----
+
+asio::awaitable<void> DockerTaskEngine::run(StopToken stop) {
+  stop_ = stop;
+  auto alive = alive_;
+  auto delay = options_.docker_retry_min;
+  bool told = false;
+  for (;;) {
+    auto ping = co_await docker_.ping(options_.ping_timeout, stop);
+    if (!*alive || stop.stopped()) co_return;
+    if (ping) break;
+    if (!told) {
+      log::warn("waiting for Docker before running tasks", {{"error", ping.error().message}});
+      told = true;
+    }
+    if (!co_await clock_.sleep(delay, stop)) co_return;
+    delay = std::min(delay * 2, options_.docker_retry_max);
+  }
+  ready_ = true;
+  log::info("task engine ready", {{"tasks", std::to_string(tasks_.size())}});
+  for (auto& [arn, m] : tasks_) start_loop(m);
+  co_await watch_events(stop);
+}
+
+void DockerTaskEngine::start_loop(const ManagedPtr& m) {
+  if (m->loop_started) return;
+  m->loop_started = true;
+  asio::co_spawn(executor_, oversee(m), asio::detached);
+}
+
+void DockerTaskEngine::spawn(const ManagedPtr& m, asio::awaitable<void> call) {
+  (void)m;
+  asio::co_spawn(executor_, std::move(call), asio::detached);
+}
+
+void DockerTaskEngine::wake(Managed& m) {
+  if (m.waker) m.waker->stop();
+}
+
+void DockerTaskEngine::post(const ManagedPtr& m, Change change) {
+  if (change.from_call && m->in_flight > 0) --m->in_flight;
+  m->inbox.push_back(std::move(change));
+  wake(*m);
+}
+
+asio::awaitable<void> DockerTaskEngine::wait_for_change(ManagedPtr m, std::chrono::nanoseconds at_most) {
+  if (!m->inbox.empty()) co_return;
+  auto waker = std::make_shared<StopSource>();
+  m->waker = waker;
+  StopCallback on_stop(stop_, [waker] { waker->stop(); });
+  (void)co_await clock_.sleep(at_most, *waker);
+  if (m->waker == waker) m->waker.reset();
+}
+
+void DockerTaskEngine::save(Managed& m) {
+  if (m.removed) return;
+  if (auto r = repository_.save_task(m.task); !r) {
+    log::error("could not save a task", {{"taskArn", m.task.arn}, {"error", r.error().message}});
+  }
+}
+
+asio::awaitable<void> DockerTaskEngine::oversee(ManagedPtr m) {
+  auto alive = alive_;
+  co_await synchronize(m);
+  if (!*alive) co_return;
+  task::update_known_status(m->task, clock_.wall_now());
+  task::update_desired_status(m->task);
+  emit_current_status(*m);
+  save(*m);
+  for (;;) {
+    if (!*alive || stop_.stopped()) co_return;
+    while (!m->inbox.empty()) {
+      Change change = std::move(m->inbox.front());
+      m->inbox.pop_front();
+      handle_change(*m, std::move(change));
+    }
+    if (m->task.known_status == TaskStatus::stopped) break;
+    const bool steady =
+        m->task.known_status == TaskStatus::running && m->task.desired_status <= TaskStatus::running;
+    if (steady) {
+      co_await wait_for_change(m, options_.steady_check);
+      if (m->inbox.empty() && !stop_.stopped()) check_task_state(m);  // the safety net for lost events
+      continue;
+    }
+    const Progress p = progress(m);
+    if (!m->inbox.empty()) continue;
+    if (p.started || m->in_flight > 0) {
+      co_await wait_for_change(m, options_.steady_check);
+      continue;
+    }
+    if (p.blocked) {
+      check_task_state(m);
+      co_await wait_for_change(m, options_.blocked_check);
+      continue;
+    }
+    // Nothing can move (§2.6 handleContainersUnableToTransitionState).
+    if (m->task.desired_status == TaskStatus::stopped) {
+      if (m->task.terminal_reason.empty()) {
+        m->task.terminal_reason = "TaskStateError: Agent could not progress task's state to stopped";
+      }
+      m->task.known_status = TaskStatus::stopped;
+      m->task.known_time = clock_.wall_now();
+      emit_task(*m);
+      save(*m);
+      break;
+    }
+    log::critical("Task in a bad state; stopping it", {{"taskArn", m->task.arn}});
+    m->task.desired_status = TaskStatus::stopped;
+    task::update_desired_status(m->task);
+    save(*m);
+  }
+  if (!*alive || stop_.stopped()) co_return;
+  log::info("task stopped", {{"taskArn", m->task.arn}, {"reason", m->task.terminal_reason}});
+  if (!m->task.credentials_id.empty()) credentials_.remove_task_credentials(m->task.credentials_id);
+  co_await cleanup(m);
+}
+
+DockerTaskEngine::Progress DockerTaskEngine::progress(const ManagedPtr& m) {
+  Progress p;
+  const auto now = clock_.wall_now();
+  for (auto& c : m->task.containers) {
+    const task::NextState n = task::next_state(m->task, c, now);
+    if (!n.terminal_error.empty()) {
+      // §2.6 handleTerminalDependencyError: this container will never start.
+      log::warn("a container can never start",
+                {{"taskArn", m->task.arn}, {"container", c.name}, {"reason", n.terminal_error}});
+      c.desired_status = ContainerStatus::stopped;
+      c.known_exit_code = task::kDependencyErrorExitCode;
+      if (!c.applying_error)
+        c.applying_error = task::ApplyingError{"CannotStartContainerError", n.terminal_error};
+      post(m, Change{.container = c.name, .status = ContainerStatus::stopped});
+      p.started = true;
+      continue;
+    }
+    if (n.blocked) {
+      p.blocked = true;
+      continue;
+    }
+    if (n.status == ContainerStatus::none) continue;
+    if (!n.action_required) {
+      post(m, Change{.container = c.name, .status = n.status});
+      p.started = true;
+      continue;
+    }
+    p.started = true;
+    if (c.applied_status != ContainerStatus::none) continue;  // already on its way
+    c.applied_status = n.status;
+    ++m->in_flight;
+    switch (n.status) {
+      case ContainerStatus::pulled:
+        spawn(m, pull(m, c.name));
+        break;
+      case ContainerStatus::created:
+        spawn(m, create(m, c.name));
+        break;
+      case ContainerStatus::running:
+        spawn(m, start(m, c.name));
+        break;
+      default:
+        spawn(m, stop(m, c.name));
+        break;
+    }
+  }
+  return p;
+}
+
+void DockerTaskEngine::apply_inspect(task::Container& c, const dockerapi::ContainerInspect& i) {
+  if (c.docker_id.empty() && !i.id.empty()) c.docker_id = i.id;
+  if (!i.image.empty()) c.image_id = i.image;
+  if (c.created_at == task::TimePoint{}) c.created_at = time_of(i.created);
+  if (c.started_at == task::TimePoint{}) c.started_at = time_of(i.state.started_at);
+  c.finished_at = time_of(i.state.finished_at);
+  if (!i.state.running && c.finished_at != task::TimePoint{})
+    c.known_exit_code = static_cast<int>(i.state.exit_code);
+  if (c.labels.empty()) c.labels = i.labels;
+  if (c.known_port_bindings.empty()) {
+    for (const auto& p : i.ports) {
+      c.known_port_bindings.push_back(
+          task::PortBinding{p.container_port, p.host_port, p.host_ip, p.protocol});
+    }
+  }
+  c.networks.clear();
+  for (const auto& n : i.networks)
+    c.networks.push_back(task::Network{n.name, n.ipv4_address, n.ipv6_address});
+  if (i.state.health && c.health_check_type == "docker" && i.state.health->status != "starting") {
+    const auto& h = *i.state.health;
+    const task::HealthStatus status =
+        h.status == "healthy" ? task::HealthStatus::healthy : task::HealthStatus::unhealthy;
+    if (c.health.status != status) c.health.since = clock_.wall_now();
+    c.health.status = status;
+    c.health.output = h.last_output.substr(0, 1024);
+    c.health.exit_code = static_cast<int>(h.last_exit_code);
+  }
+}
+
+void DockerTaskEngine::handle_change(Managed& m, Change change) {
+  task::Container* c = m.task.container(change.container);
+  if (c == nullptr) return;
+  if (change.from_call) c->applied_status = ContainerStatus::none;
+  if (change.health_only) {
+    if (change.inspect) apply_inspect(*c, *change.inspect);
+    return;
+  }
+  // §2.7 step 2: Docker started a container the engine had seen stop: stop it again (once).
+  if (c->known_status == ContainerStatus::stopped && task::is_running(change.status)) {
+    if (!m.restopped && !c->docker_id.empty()) {
+      m.restopped = true;
+      log::warn("a stopped container is running again; stopping it",
+                {{"taskArn", m.task.arn}, {"container", c->name}});
+      auto self = tasks_.at(m.task.arn);
+      ++m.in_flight;
+      spawn(self, stop(self, c->name));
+    }
+    return;
+  }
+  if (change.status <= c->known_status) {
+    if (change.status == ContainerStatus::running && change.inspect)
+      apply_inspect(*c, *change.inspect);  // ports, health
+    return;
+  }
+  const ContainerStatus previous = c->known_status;
+  c->known_status = change.status;
+  if (!change.docker_id.empty() && c->docker_id.empty()) c->docker_id = change.docker_id;
+  if (change.inspect) apply_inspect(*c, *change.inspect);
+  if (!c->docker_id.empty()) by_docker_id_[c->docker_id] = {m.task.arn, c->name};
+  if (change.exit_code && !c->known_exit_code) c->known_exit_code = change.exit_code;
+  if (change.error && !handle_error(m, *c, change, previous)) {
+    task::update_desired_status(m.task);
+    save(m);
+    return;
+  }
+  const auto now = clock_.wall_now();
+  if (c->known_status == ContainerStatus::stopped && c->essential &&
+      m.task.execution_stopped_at == task::TimePoint{}) {
+    m.task.execution_stopped_at = now;
+  }
+  log::info("container status", {{"taskArn", m.task.arn},
+                                 {"container", c->name},
+                                 {"status", std::string(task::to_string(c->known_status))},
+                                 {"dockerId", c->docker_id}});
+  emit_container(m, *c);
+  const bool task_changed = task::update_known_status(m.task, now);
+  task::update_desired_status(m.task);
+  if (task_changed) {
+    log::info("task status",
+              {{"taskArn", m.task.arn}, {"status", std::string(task::to_string(m.task.known_status))}});
+    emit_task(m);
+  }
+  save(m);
+}
+
+bool DockerTaskEngine::handle_error(Managed& m, task::Container& c, const Change& change,
+                                    ContainerStatus previous) {
+  if (!c.applying_error) c.applying_error = *change.error;
+  log::warn("container transition failed", {{"taskArn", m.task.arn},
+                                            {"container", c.name},
+                                            {"to", std::string(task::to_string(change.status))},
+                                            {"error", change.error->text()}});
+  switch (change.status) {
+    case ContainerStatus::manifest_pulled:
+    case ContainerStatus::pulled:
+      if (options_.pull_behavior == PullBehavior::always || options_.pull_behavior == PullBehavior::once) {
+        c.desired_status = ContainerStatus::stopped;
+        m.task.desired_status = TaskStatus::stopped;
+        return false;
+      }
+      return true;  // a cached image may do: the create says
+    case ContainerStatus::stopped:
+      if (change.exit_code == std::nullopt && change.error->name == "DockerDaemonUnavailable") {
+        c.known_status = previous;  // not falsely STOPPED: tried again on a later pass
+        return false;
+      }
+      c.desired_status = ContainerStatus::stopped;
+      return true;
+    case ContainerStatus::none:
+    case ContainerStatus::created:
+      c.known_status = previous;
+      c.desired_status = ContainerStatus::stopped;
+      return false;
+    default: {
+      c.known_status = previous;
+      c.desired_status = ContainerStatus::stopped;
+      const auto& e = *change.error;
+      const bool maybe_running = e.name == "DockerTimeoutError" || e.name == "CannotInspectContainerError" ||
+                                 (e.name == "CannotStartContainerError" && e.message.ends_with("EOF"));
+      if (maybe_running && !c.docker_id.empty()) {
+        auto self = tasks_.at(m.task.arn);
+        c.applied_status = ContainerStatus::stopped;
+        ++m.in_flight;
+        spawn(self, stop(self, c.name));
+      }
+      return false;
+    }
+  }
+}
+
+void DockerTaskEngine::emit_container(Managed& m, const task::Container& c) {
+  if (sink_ == nullptr || !backend_reported(c.known_status) || c.sent_status >= c.known_status) return;
+  events::ContainerStateChange change;
+  change.task_arn = m.task.arn;
+  change.container_name = c.name;
+  change.runtime_id = c.docker_id;
+  change.status = c.known_status;
+  change.exit_code = c.known_exit_code;
+  change.reason = c.reason();
+  change.image_digest = c.image_digest;
+  for (const auto& b : c.known_port_bindings) {
+    if (options_.exclude_ipv6_port_bindings && b.bind_ip == "::") continue;
+    change.network_bindings.push_back(
+        aws::NetworkBinding{b.bind_ip, b.container_port, b.host_port, "", "", b.protocol});
+  }
+  sink_->container_changed(std::move(change));
+}
+
+void DockerTaskEngine::emit_task(Managed& m) {
+  if (sink_ == nullptr || !backend_reported(m.task.known_status)) return;
+  events::TaskStateChange change;
+  change.task_arn = m.task.arn;
+  change.status = m.task.known_status;
+  if (m.task.known_status == TaskStatus::stopped) change.reason = m.task.terminal_reason;
+  change.pull_started_at = m.task.pull_started_at;
+  change.pull_stopped_at = m.task.pull_stopped_at;
+  change.execution_stopped_at = m.task.execution_stopped_at;
+  sink_->task_changed(std::move(change));
+}
+
+void DockerTaskEngine::emit_current_status(Managed& m) {
+  for (const auto& c : m.task.containers) emit_container(m, c);
+  if (m.task.sent_status < m.task.known_status) emit_task(m);
+}
+
+// ---- reconcile (§8.3) ----
+
+asio::awaitable<void> DockerTaskEngine::synchronize(ManagedPtr m) {
+  for (auto& c : m->task.containers) {
+    std::string key = !c.docker_id.empty() ? c.docker_id : c.docker_name;
+    if (key.empty()) continue;
+    const std::string name = c.name;
+    auto inspected = co_await docker_.inspect_container(key, options_.inspect_timeout, m->calls);
+    task::Container* live = m->task.container(name);
+    if (live == nullptr) co_return;
+    if (!inspected) {
+      if (inspected.error().code == DockerErrc::not_found && !live->docker_id.empty() &&
+          live->known_status != ContainerStatus::stopped) {
+        log::warn("a container the agent ran is gone", {{"taskArn", m->task.arn}, {"container", name}});
+        live->known_status = ContainerStatus::stopped;
+        if (!live->applying_error) {
+          live->applying_error =
+              task::ApplyingError{"ContainerVanishedError", "No container matching saved ID found"};
+        }
+      }
+      continue;
+    }
+    if (live->docker_id.empty()) {
+      log::info("found the container created while the agent was away",
+                {{"taskArn", m->task.arn}, {"container", name}});
+    }
+    const ContainerStatus status = status_of(*inspected);
+    apply_inspect(*live, *inspected);
+    by_docker_id_[live->docker_id] = {m->task.arn, name};
+    if (status > live->known_status) {
+      live->known_status = status;
+      if (status == ContainerStatus::stopped && !live->applying_error)
+        live->applying_error = error_of(*inspected);
+    }
+    if (live->known_status == ContainerStatus::stopped && live->essential &&
+        m->task.execution_stopped_at == task::TimePoint{}) {
+      m->task.execution_stopped_at = clock_.wall_now();
+    }
+  }
+}
+
+void DockerTaskEngine::check_task_state(const ManagedPtr& m) {
+  for (const auto& c : m->task.containers) {
+    if (c.docker_id.empty() || c.known_status == ContainerStatus::stopped) continue;
+    spawn(m, inspect_into(m, c.name, c.docker_id, ContainerStatus::none));
+  }
+}
+
+asio::awaitable<void> DockerTaskEngine::inspect_into(ManagedPtr m, std::string name, std::string id,
+                                                     ContainerStatus status) {
+  auto alive = alive_;
+  auto inspected = co_await docker_.inspect_container(id, options_.inspect_timeout, m->calls);
+  if (!*alive) co_return;
+  Change change{.container = name, .status = status, .docker_id = id};
+  if (!inspected) {
+    if (inspected.error().code != DockerErrc::not_found) co_return;  // looked at again later
+    change.status = ContainerStatus::stopped;
+    change.error = task::ApplyingError{"ContainerVanishedError", "No container matching saved ID found"};
+    post(m, std::move(change));
+    co_return;
+  }
+  if (change.status == ContainerStatus::none) change.status = status_of(*inspected);
+  if (change.status == ContainerStatus::stopped) change.error = error_of(*inspected);
+  change.inspect = std::move(*inspected);
+  post(m, std::move(change));
+}
+
+// ---- Docker calls (§4) ----
+
+std::string DockerTaskEngine::registry_auth_for(const std::string& image) const {
+  if (options_.engine_auth_data.empty()) return "";
+  if (options_.engine_auth_type != "docker" && options_.engine_auth_type != "dockercfg") return "";
+  JsonReader reader("ECS_ENGINE_AUTH_DATA", errc::make_error_code(errc::invalid_argument));
+  auto root = reader.parse(options_.engine_auth_data);
+  if (!root) return "";
+  const std::string registry = registry_of(image);
+  std::string best_key, best_raw;
+  std::map<std::string, std::string> entries;
+  root->each_string([](std::string_view, std::string_view) {});
+  // Each member is {"username","password","email"} (docker) or {"auth","email"} (dockercfg).
+  for (const std::string& candidate :
+       {registry, std::string("https://") + registry, std::string("http://") + registry,
+        std::string("docker.io"), std::string("https://index.docker.io/v1/")}) {
+    if (candidate.find("docker.io") != std::string::npos && registry != "index.docker.io/v1/") continue;
+    if (auto entry = root->object(candidate)) {
+      std::string user, password, email, auth;
+      entry->get("username", user);
+      entry->get("password", password);
+      entry->get("email", email);
+      entry->get("auth", auth);
+      if (options_.engine_auth_type == "dockercfg" && !auth.empty()) {
+        auto decoded = base64_decode(auth);
+        if (!decoded) return "";
+        const auto colon = decoded->find(':');
+        user = decoded->substr(0, colon);
+        password = colon == std::string::npos ? "" : decoded->substr(colon + 1);
+      }
+      std::string json;
+      JsonWriter w(json);
+      w.begin_object()
+          .key("username")
+          .string(user)
+          .key("password")
+          .string(password)
+          .key("email")
+          .string(email)
+          .key("serveraddress")
+          .string(strip_scheme(candidate))
+          .end_object();
+      const auto* bytes = reinterpret_cast<const std::uint8_t*>(json.data());
+      return base64url({bytes, json.size()});
+    }
+  }
+  return "";
+}
+
+asio::awaitable<void> DockerTaskEngine::pull(ManagedPtr m, std::string name) {
+  auto alive = alive_;
+  Change change{.container = name, .status = ContainerStatus::pulled, .from_call = true};
+  task::Container* c = m->task.container(name);
+  if (c == nullptr) co_return;
+  const std::string image = c->image;
+  if (m->task.desired_status == TaskStatus::stopped) {
+    change.error = task::ApplyingError{"TaskStoppedBeforePullBeginError",
+                                       "Task stopped before image pull could begin for task: " + m->task.arn};
+    post(m, std::move(change));
+    co_return;
+  }
+  bool need_pull = true;
+  if (options_.pull_behavior == PullBehavior::once && pulled_images_.contains(image)) need_pull = false;
+  if (options_.pull_behavior == PullBehavior::prefer_cached) {
+    auto cached = co_await docker_.inspect_image(image, options_.inspect_timeout, m->calls);
+    if (!*alive) co_return;
+    need_pull = !cached;
+  }
+  if (need_pull) {
+    if (m->task.pull_started_at == task::TimePoint{}) m->task.pull_started_at = clock_.wall_now();
+    dockerapi::PullOptions options = options_.pull;
+    options.registry_auth = registry_auth_for(image);
+    log::info("pulling image", {{"taskArn", m->task.arn}, {"container", name}, {"image", image}});
+    auto pulled = co_await docker_.pull_image(image, options, m->calls);
+    if (!*alive) co_return;
+    m->task.pull_stopped_at = clock_.wall_now();
+    if (!pulled) {
+      change.error = call_error("CannotPullContainerError", pulled.error());
+      post(m, std::move(change));
+      co_return;
+    }
+    pulled_images_.insert(image);
+  }
+  auto inspected = co_await docker_.inspect_image(image, options_.inspect_timeout, m->calls);
+  if (!*alive) co_return;
+  if (inspected) {
+    image_env_[image] = inspected->env;
+    if (task::Container* live = m->task.container(name)) {
+      live->image_id = inspected->id;
+      const std::string repo = dockerapi::parse_image_reference(image).repository;
+      for (const auto& d : inspected->repo_digests) {
+        const auto at = d.find('@');
+        if (at != std::string::npos && (d.substr(0, at) == repo || d.substr(0, at).ends_with("/" + repo))) {
+          live->image_digest = d.substr(at + 1);
+          break;
+        }
+      }
+    }
+  }
+  post(m, std::move(change));
+}
+
+asio::awaitable<void> DockerTaskEngine::create(ManagedPtr m, std::string name) {
+  auto alive = alive_;
+  Change change{.container = name, .status = ContainerStatus::created, .from_call = true};
+  task::Container* c = m->task.container(name);
+  if (c == nullptr) co_return;
+  // The name is durable before Docker hears of it (§8.2): a restart finds the container by it.
+  if (c->docker_name.empty()) {
+    c->docker_name = docker_name_for(m->task, *c, random_suffix());
+    save(*m);
+  }
+  const std::string docker_name = c->docker_name;
+  CreateContext context{options_.cluster, options_.region, {}, {}};
+  if (auto env = image_env_.find(c->image); env != image_env_.end()) context.image_env = env->second;
+  auto body = build_create_body(m->task, *c, context);
+  if (!body) {
+    const std::string& text = body.error().message;
+    const auto colon = text.find(": ");
+    change.error =
+        task::ApplyingError{text.substr(0, colon), colon == std::string::npos ? "" : text.substr(colon + 2)};
+    post(m, std::move(change));
+    co_return;
+  }
+  dockerapi::ContainerCreateConfig config;
+  config.name = docker_name;
+  config.body_json = std::move(*body);
+  auto created = co_await docker_.create_container(std::move(config), options_.create_timeout, m->calls);
+  if (!*alive) co_return;
+  std::string id;
+  if (created) {
+    id = *created;
+  } else if (created.error().code == DockerErrc::conflict) {
+    // Created before (e.g. by an agent killed before it heard the answer): adopt it.
+    auto existing = co_await docker_.inspect_container(docker_name, options_.inspect_timeout, m->calls);
+    if (!*alive) co_return;
+    if (existing) id = existing->id;
+  }
+  if (id.empty()) {
+    change.error = created ? task::ApplyingError{"CannotCreateContainerError", "no container id"}
+                           : (created.error().code == DockerErrc::timeout
+                                  ? task::ApplyingError{"DockerTimeoutError",
+                                                        timeout_text("created", options_.create_timeout)}
+                                  : call_error("CannotCreateContainerError", created.error()));
+    post(m, std::move(change));
+    co_return;
+  }
+  change.docker_id = id;
+  if (auto c2 = m->task.container(name)) {
+    c2->docker_id = id;
+    by_docker_id_[id] = {m->task.arn, name};
+    save(*m);
+  }
+  auto inspected = co_await docker_.inspect_container(id, options_.inspect_timeout, m->calls);
+  if (!*alive) co_return;
+  if (inspected) change.inspect = std::move(*inspected);
+  post(m, std::move(change));
+}
+
+asio::awaitable<void> DockerTaskEngine::start(ManagedPtr m, std::string name) {
+  auto alive = alive_;
+  Change change{.container = name, .status = ContainerStatus::running, .from_call = true};
+  task::Container* c = m->task.container(name);
+  if (c == nullptr) co_return;
+  const std::string id = c->docker_id;
+  auto started = co_await docker_.start_container(id, options_.start_timeout, m->calls);
+  if (!*alive) co_return;
+  if (!started) {
+    change.error =
+        started.error().code == DockerErrc::timeout
+            ? task::ApplyingError{"DockerTimeoutError", timeout_text("started", options_.start_timeout)}
+            : call_error("CannotStartContainerError", started.error());
+    post(m, std::move(change));
+    co_return;
+  }
+  auto inspected = co_await docker_.inspect_container(id, options_.inspect_timeout, m->calls);
+  if (!*alive) co_return;
+  if (inspected) {
+    // Already exited (a short command): the STOPPED change follows from its event or inspection.
+    change.inspect = std::move(*inspected);
+  }
+  post(m, std::move(change));
+}
+
+asio::awaitable<void> DockerTaskEngine::stop(ManagedPtr m, std::string name) {
+  auto alive = alive_;
+  Change change{.container = name, .status = ContainerStatus::stopped, .from_call = true};
+  task::Container* c = m->task.container(name);
+  if (c == nullptr) co_return;
+  const std::string id = c->docker_id;
+  const std::chrono::seconds grace =
+      c->stop_timeout > 0 ? std::chrono::seconds(c->stop_timeout)
+                          : std::max(std::chrono::duration_cast<std::chrono::seconds>(options_.stop_timeout),
+                                     std::chrono::seconds(1));
+  auto delay = options_.stop_retry_min;
+  Result<void> stopped = make_error(DockerErrc::canceled, "not tried");
+  for (int attempt = 1; attempt <= options_.stop_attempts; ++attempt) {
+    stopped = co_await docker_.stop_container(id, static_cast<int>(grace.count()),
+                                              grace + std::chrono::minutes(2), m->calls);
+    if (!*alive || stop_.stopped()) co_return;
+    if (stopped || stopped.error().code == DockerErrc::not_found) break;
+    if (attempt < options_.stop_attempts) {
+      (void)co_await clock_.sleep(delay, stop_);
+      delay = std::min(std::chrono::duration_cast<std::chrono::nanoseconds>(delay * 1.3),
+                       options_.stop_retry_max);
+    }
+  }
+  if (!stopped) {
+    auto ping = co_await docker_.ping(options_.ping_timeout, m->calls);
+    if (!*alive) co_return;
+    change.error = ping ? call_error("CannotStopContainerError", stopped.error())
+                        : task::ApplyingError{"DockerDaemonUnavailable", stopped.error().message};
+    if (!ping) {
+      post(m, std::move(change));
+      co_return;
+    }
+  }
+  auto inspected = co_await docker_.inspect_container(id, options_.inspect_timeout, m->calls);
+  if (!*alive) co_return;
+  if (inspected) {
+    if (!change.error) change.error = error_of(*inspected);
+    change.inspect = std::move(*inspected);
+  }
+  post(m, std::move(change));
+}
+
+// ---- Docker events (§4.9) ----
+
+asio::awaitable<void> DockerTaskEngine::watch_events(StopToken stop) {
+  auto alive = alive_;
+  auto delay = options_.docker_retry_min;
+  for (;;) {
+    auto ended =
+        co_await docker_.watch_events([this](dockerapi::DockerEvent e) { on_docker_event(e); }, stop);
+    if (!*alive || stop.stopped()) co_return;
+    log::warn("the Docker event stream ended; subscribing again", {{"error", ended.error().message}});
+    for (;;) {
+      if (!co_await clock_.sleep(delay, stop)) co_return;
+      auto ping = co_await docker_.ping(options_.ping_timeout, stop);
+      if (!*alive || stop.stopped()) co_return;
+      if (ping) break;
+      delay = std::min(delay * 2, options_.docker_retry_max);
+    }
+    delay = options_.docker_retry_min;
+    // Whatever happened while the stream was down is found by looking.
+    for (auto& [arn, m] : tasks_) {
+      if (m->loop_started) check_task_state(m);
+    }
+  }
+}
+
+void DockerTaskEngine::on_docker_event(const dockerapi::DockerEvent& e) {
+  auto owner = by_docker_id_.find(e.id);
+  if (owner == by_docker_id_.end()) return;
+  auto task = tasks_.find(owner->second.first);
+  if (task == tasks_.end()) return;
+  ManagedPtr m = task->second;
+  const std::string& name = owner->second.second;
+  if (e.action == "start") {
+    spawn(m, inspect_into(m, name, e.id, ContainerStatus::running));
+  } else if (e.action == "die" || e.action == "stop") {
+    spawn(m, inspect_into(m, name, e.id, ContainerStatus::stopped));
+  } else if (e.action == "oom") {
+    log::warn("process within container died due to OOM", {{"taskArn", m->task.arn}, {"container", name}});
+  } else if (e.action.starts_with("health_status")) {
+    asio::co_spawn(
+        executor_,
+        [this, m, name, id = e.id]() -> asio::awaitable<void> {
+          auto alive = alive_;
+          auto inspected = co_await docker_.inspect_container(id, options_.inspect_timeout, m->calls);
+          if (!*alive || !inspected) co_return;
+          post(m, Change{.container = name, .inspect = std::move(*inspected), .health_only = true});
+        },
+        asio::detached);
+  }
+}
+
+// ---- cleanup (§7.3) ----
+
+asio::awaitable<void> DockerTaskEngine::cleanup(ManagedPtr m) {
+  auto alive = alive_;
+  const auto due = m->task.known_time + options_.cleanup_wait;
+  const auto now = clock_.wall_now();
+  if (due > now && !co_await clock_.sleep(std::chrono::duration_cast<Clock::duration>(due - now), stop_))
+    co_return;
+  if (!*alive) co_return;
+  // ECS must know the task stopped before the agent forgets it: at most 72 h of asking.
+  const int max_polls =
+      static_cast<int>(std::chrono::hours(72) / std::max(options_.sent_poll, std::chrono::nanoseconds(1)));
+  for (int polls = 0; m->task.sent_status < TaskStatus::stopped; ++polls) {
+    if (polls >= max_polls) {
+      log::error("ECS never acknowledged the task stopped; keeping it", {{"taskArn", m->task.arn}});
+      co_return;
+    }
+    co_await wait_for_change(m, options_.sent_poll);
+    if (!*alive || stop_.stopped()) co_return;
+    m->inbox.clear();  // late events of a stopped task change nothing
+  }
+  for (const auto& c : m->task.containers) {
+    if (c.docker_id.empty()) continue;
+    auto removed = co_await docker_.remove_container(c.docker_id, false, options_.remove_timeout, {});
+    if (!*alive) co_return;
+    if (!removed && removed.error().code != DockerErrc::not_found) {
+      log::warn("could not remove a container",
+                {{"taskArn", m->task.arn}, {"container", c.name}, {"error", removed.error().message}});
+    }
+    by_docker_id_.erase(c.docker_id);
+  }
+  for (const auto& v : m->task.volumes) {
+    if (!v.created || v.docker_volume_name.empty()) continue;
+    auto removed = co_await docker_.remove_volume(v.docker_volume_name, options_.remove_timeout, {});
+    if (!*alive) co_return;
+    if (!removed && removed.error().code != DockerErrc::not_found) {
+      log::warn("could not remove a task volume",
+                {{"taskArn", m->task.arn}, {"volume", v.name}, {"error", removed.error().message}});
+    }
+  }
+  if (!m->task.execution_credentials_id.empty())
+    credentials_.remove_task_credentials(m->task.execution_credentials_id);
+  if (auto r = repository_.remove_task(m->task.arn); !r) {
+    log::error("could not remove a task from the state",
+               {{"taskArn", m->task.arn}, {"error", r.error().message}});
+  }
+  m->removed = true;
+  m->calls.stop();
+  log::info("task cleaned up", {{"taskArn", m->task.arn}});
+  tasks_.erase(m->task.arn);
+}
+
+}  // namespace ecs::engine

@@ -1,0 +1,173 @@
+// The task engine (task-engine.md §0, §2, §4, §6–§8): each task ACS sends runs as Docker
+// containers, its statuses reach ECS, and its record stays durable until ECS knows it stopped.
+//
+//  * One loop per task (a coroutine on the io thread) owns the task's statuses: Docker events,
+//    the results of its Docker calls and desired-status changes all become changes in its inbox,
+//    handled one at a time. Each pass asks task/transitions what every container does next and
+//    starts those Docker calls (each its own coroutine under its own deadline).
+//  * One /events subscription, re-opened whenever it ends, turns start/die/stop/health of the
+//    containers the engine owns into changes; a steady task is also inspected every 5 min.
+//  * Every change is persisted (the task record), and the Docker name is persisted before the
+//    create, so that a restart finds every container (by id, or by name when the agent died
+//    between the create and its answer) and never creates one twice.
+//  * A STOPPED task's containers are removed ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION after it
+//    stopped, and only once ECS accepted STOPPED; then its record leaves the store.
+//
+// Until Docker answers once, tasks are recorded and wait (the reference's engine Init).
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "credentials/store.h"
+#include "dockerapi/client.h"
+#include "engine/task_engine.h"
+#include "events/state_change.h"
+#include "events/task_handler.h"
+#include "state/repository.h"
+
+namespace ecs::engine {
+
+enum class PullBehavior { default_behavior, always, once, prefer_cached };
+// "default", "always", "once", "prefer-cached" (ECS_IMAGE_PULL_BEHAVIOR); nullopt otherwise.
+std::optional<PullBehavior> parse_pull_behavior(std::string_view text);
+
+struct DockerTaskEngineOptions {
+  std::string cluster;
+  std::string region;
+  PullBehavior pull_behavior = PullBehavior::default_behavior;
+  // ECS_ENGINE_AUTH_TYPE (docker, dockercfg) and ECS_ENGINE_AUTH_DATA.
+  std::string engine_auth_type;
+  std::string engine_auth_data;
+  std::chrono::nanoseconds stop_timeout = std::chrono::seconds(30);  // ECS_CONTAINER_STOP_TIMEOUT
+  std::chrono::nanoseconds create_timeout = std::chrono::minutes(4);
+  std::chrono::nanoseconds start_timeout = std::chrono::minutes(3);
+  std::chrono::nanoseconds inspect_timeout = std::chrono::seconds(30);
+  std::chrono::nanoseconds remove_timeout = std::chrono::minutes(5);
+  std::chrono::nanoseconds ping_timeout = std::chrono::seconds(5);
+  dockerapi::PullOptions pull;  // its deadlines; the registry auth is the engine's
+  std::chrono::nanoseconds cleanup_wait = std::chrono::hours(3);  // ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION
+  std::chrono::nanoseconds steady_check = std::chrono::minutes(5);
+  std::chrono::nanoseconds blocked_check = std::chrono::seconds(5);
+  std::chrono::nanoseconds sent_poll = std::chrono::seconds(30);
+  std::chrono::nanoseconds docker_retry_min = std::chrono::seconds(1);
+  std::chrono::nanoseconds docker_retry_max = std::chrono::seconds(30);
+  int stop_attempts = 5;
+  std::chrono::nanoseconds stop_retry_min = std::chrono::seconds(1);
+  std::chrono::nanoseconds stop_retry_max = std::chrono::seconds(5);
+  bool exclude_ipv6_port_bindings = true;  // ECS_EXCLUDE_IPV6_PORTBINDING
+};
+
+class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
+ public:
+  DockerTaskEngine(asio::any_io_executor executor, dockerapi::ContainerApi& docker,
+                   state::Repository& repository, credentials::CredentialsStore& credentials, Clock& clock,
+                   DockerTaskEngineOptions options, std::vector<task::Task> saved);
+  ~DockerTaskEngine() override;
+
+  // Where state changes go (the TaskHandler, which reads the live tasks back through this
+  // engine's TaskStateSource side); set before run().
+  void set_sink(events::StateChangeSink& sink) { sink_ = &sink; }
+  // Waits for Docker, reconciles the saved tasks with it, subscribes to its events and runs every
+  // task, until `stop`.
+  asio::awaitable<void> run(StopToken stop);
+  bool docker_ready() const { return ready_; }
+
+  // TaskEngine
+  Result<void> add_task(task::Task task) override;
+  void report_unrecognized_task(const std::string& task_arn, std::string reason) override;
+  Result<void> set_credentials_id(const std::string& task_arn, bool execution,
+                                  const std::string& credentials_id) override;
+  Result<void> stop_task(const std::string& task_arn) override;
+  const task::Task* find_task(const std::string& task_arn) const override;
+  std::vector<const task::Task*> tasks() const override;
+
+  // events::TaskStateSource
+  task::Task* live_task(const std::string& task_arn) override;
+  void persist_task(const std::string& task_arn) override;
+
+  // The record of a change as a task loop handles it (a Docker event, a call's result, or a
+  // status taken without a call). Public for the tests of the engine's rules.
+  struct Change {
+    std::string container = {};
+    task::ContainerStatus status = task::ContainerStatus::none;
+    std::optional<dockerapi::ContainerInspect> inspect = std::nullopt;
+    std::string docker_id = {};
+    std::optional<task::ApplyingError> error = std::nullopt;
+    std::optional<int> exit_code = std::nullopt;  // a die event's, when there is no inspect
+    bool from_call = false;                       // the result of a call this engine started
+    bool health_only = false;                     // a health_status event: no status change
+  };
+
+ private:
+  struct Managed {
+    task::Task task;
+    std::deque<Change> inbox;
+    std::shared_ptr<StopSource> waker;  // stopped to wake the loop from its wait
+    StopSource calls;                   // ends this task's Docker calls
+    bool loop_started = false;
+    bool restopped = false;  // a container Docker restarted behind our back was stopped again
+    int in_flight = 0;
+    bool removed = false;
+  };
+  using ManagedPtr = std::shared_ptr<Managed>;
+
+  void start_loop(const ManagedPtr& m);
+  void post(const ManagedPtr& m, Change change);
+  void wake(Managed& m);
+  asio::awaitable<void> wait_for_change(ManagedPtr m, std::chrono::nanoseconds at_most);
+  asio::awaitable<void> oversee(ManagedPtr m);
+  asio::awaitable<void> synchronize(ManagedPtr m);
+  // Starts what can start; true when something was started or taken.
+  struct Progress {
+    bool started = false;
+    bool blocked = false;
+  };
+  Progress progress(const ManagedPtr& m);
+  void handle_change(Managed& m, Change change);
+  // §2.7 handleEventError; false when the change is undone (the previous status restored).
+  bool handle_error(Managed& m, task::Container& c, const Change& change, task::ContainerStatus previous);
+  void check_task_state(const ManagedPtr& m);
+  void finish_transitions(Managed& m);
+  void emit_container(Managed& m, const task::Container& c);
+  void emit_task(Managed& m);
+  void emit_current_status(Managed& m);
+  void save(Managed& m);
+  void apply_inspect(task::Container& c, const dockerapi::ContainerInspect& inspect);
+  asio::awaitable<void> cleanup(ManagedPtr m);
+
+  asio::awaitable<void> pull(ManagedPtr m, std::string name);
+  asio::awaitable<void> create(ManagedPtr m, std::string name);
+  asio::awaitable<void> start(ManagedPtr m, std::string name);
+  asio::awaitable<void> stop(ManagedPtr m, std::string name);
+  asio::awaitable<void> inspect_into(ManagedPtr m, std::string name, std::string id,
+                                     task::ContainerStatus status);
+  void spawn(const ManagedPtr& m, asio::awaitable<void> call);
+
+  asio::awaitable<void> watch_events(StopToken stop);
+  void on_docker_event(const dockerapi::DockerEvent& event);
+  std::string registry_auth_for(const std::string& image) const;
+
+  asio::any_io_executor executor_;
+  dockerapi::ContainerApi& docker_;
+  state::Repository& repository_;
+  credentials::CredentialsStore& credentials_;
+  Clock& clock_;
+  DockerTaskEngineOptions options_;
+  events::StateChangeSink* sink_ = nullptr;
+  std::map<std::string, ManagedPtr> tasks_;
+  std::map<std::string, std::pair<std::string, std::string>> by_docker_id_;  // id → (task, container)
+  std::set<std::string> pulled_images_;                                      // for `once`
+  std::map<std::string, std::vector<std::string>> image_env_;                // image → its Env
+  bool ready_ = false;
+  StopToken stop_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace ecs::engine

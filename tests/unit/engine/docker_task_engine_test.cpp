@@ -1,0 +1,382 @@
+// The task engine against a Docker daemon in memory and the real state-change sender: tasks run
+// in dependency order, their states reach the submitter in the public model's shape, essential
+// exits and ACS stops stop them, pull behaviours, restart reconciliation (by name and by id),
+// waiting for Docker, and cleanup only after STOPPED was accepted (task-engine.md §2–§8).
+#include "engine/docker_task_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "support/fake_container_api.h"
+#include "support/memory_repository.h"
+
+namespace ecs::engine {
+namespace {
+
+using namespace std::chrono_literals;
+using task::ContainerStatus;
+using task::TaskStatus;
+
+constexpr const char* kArn = "arn:aws:ecs:us-west-2:123456789012:task/default/t1";
+
+class RecordingSubmitter : public events::StateChangeSubmitter {
+ public:
+  asio::awaitable<Result<void>> submit(const events::TaskStateChange& change) override {
+    sent.push_back(change);
+    co_return Result<void>();
+  }
+  std::vector<events::TaskStateChange> sent;
+  const events::TaskStateChange* find(TaskStatus status) const {
+    for (const auto& c : sent) {
+      if (c.status == status) return &c;
+    }
+    return nullptr;
+  }
+};
+
+task::Container container(std::string name, bool essential = true) {
+  task::Container c;
+  c.name = std::move(name);
+  c.image = "busybox";
+  c.essential = essential;
+  c.command = std::vector<std::string>{"sleep", "600"};
+  return c;
+}
+
+task::Task payload(std::vector<task::Container> containers) {
+  task::Task t;
+  t.arn = kArn;
+  t.family = "fam";
+  t.version = "3";
+  t.desired_status = TaskStatus::running;
+  t.containers = std::move(containers);
+  return t;
+}
+
+class Engine : public ::testing::Test {
+ protected:
+  Engine() {
+    docker.images = {"busybox"};
+    docker.pullable = {"busybox"};
+    options.cluster = "default";
+    options.region = "us-west-2";
+    options.steady_check = 200ms;
+    options.blocked_check = 20ms;
+    options.sent_poll = 10ms;
+    options.cleanup_wait = 30ms;
+    options.docker_retry_min = 10ms;
+    options.docker_retry_max = 20ms;
+    options.stop_retry_min = 1ms;
+    options.stop_retry_max = 2ms;
+  }
+  ~Engine() override {
+    stop.stop();
+    if (handler) handler->stop();
+    io.run_for(50ms);
+  }
+  void start(std::vector<task::Task> saved = {}) {
+    engine = std::make_unique<DockerTaskEngine>(io.get_executor(), docker, repository, credentials, clock,
+                                                options, std::move(saved));
+    events::TaskHandlerOptions ho;
+    ho.drain_min = 20ms;
+    ho.drain_max = 40ms;
+    ho.backoff_min = 5ms;
+    ho.backoff_max = 10ms;
+    handler = std::make_unique<events::TaskHandler>(io.get_executor(), submitter, *engine, clock, jitter, ho);
+    engine->set_sink(*handler);
+    asio::co_spawn(io, engine->run(stop), asio::detached);
+    asio::co_spawn(io, handler->run_drain_ticker(stop), asio::detached);
+  }
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      io.run_for(5ms);
+    }
+    return true;
+  }
+  std::string id_of(std::string_view name) const {
+    const auto* c = docker.by_name("-" + std::string(name) + "-");
+    return c ? c->id : "";
+  }
+
+  asio::io_context io;
+  test::FakeContainerApi docker;
+  test::MemoryRepository repository;
+  credentials::InMemoryCredentialsStore credentials;
+  SteadyClock clock;
+  FixedJitter jitter{0.0};
+  RecordingSubmitter submitter;
+  DockerTaskEngineOptions options;
+  StopSource stop;
+  std::unique_ptr<DockerTaskEngine> engine;
+  std::unique_ptr<events::TaskHandler> handler;
+};
+
+TEST_F(Engine, RunsATwoContainerTaskAndReportsItRunningInThePublicShape) {
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web"), container("side", false)})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }))
+      << docker.calls.size();
+  const auto* running = submitter.find(TaskStatus::running);
+  ASSERT_EQ(running->containers.size(), 2u);
+  for (const auto& c : running->containers) {
+    EXPECT_EQ(c.status, ContainerStatus::running);
+    EXPECT_EQ(c.runtime_id.size(), 64u) << c.container_name;
+  }
+  EXPECT_NE(running->pull_started_at, task::TimePoint{});
+  EXPECT_EQ(docker.containers.size(), 2u);
+  const auto* web = docker.by_name("ecs-fam-3-web-");
+  ASSERT_NE(web, nullptr);
+  EXPECT_EQ(web->name.size(), std::string("ecs-fam-3-web-").size() + 20);
+  EXPECT_NE(web->body.find(R"("com.amazonaws.ecs.task-arn":")" + std::string(kArn)), std::string::npos)
+      << web->body;
+  EXPECT_NE(web->body.find(R"("com.amazonaws.ecs.cluster":"default")"), std::string::npos);
+  EXPECT_NE(web->body.find(R"("Cmd":["sleep","600"])"), std::string::npos);
+  EXPECT_NE(web->body.find("ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/"), std::string::npos);
+  EXPECT_NE(web->body.find("AWS_REGION=us-west-2"), std::string::npos);
+  // Durable: the task with its Docker ids and names.
+  const task::Task& saved = repository.tasks.at(kArn);
+  EXPECT_EQ(saved.known_status, TaskStatus::running);
+  EXPECT_EQ(saved.sent_status, TaskStatus::running);
+  EXPECT_EQ(saved.containers[0].docker_id, web->id);
+  EXPECT_EQ(saved.containers[0].docker_name, web->name);
+}
+
+TEST_F(Engine, AnEssentialContainerExitingStopsTheTaskAndEachExitCodeIsReported) {
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web"), container("side", false)})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  docker.exit(id_of("web"), 3);
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  const auto* stopped = submitter.find(TaskStatus::stopped);
+  std::map<std::string, std::optional<int>> codes;
+  for (const auto& c : stopped->containers) codes[c.container_name] = c.exit_code;
+  EXPECT_EQ(codes["web"], 3);
+  EXPECT_EQ(codes["side"], 137) << "stopped by the agent";
+  EXPECT_NE(stopped->execution_stopped_at, task::TimePoint{});
+  EXPECT_EQ(docker.count("stop " + id_of("web")), 0) << "a container that died is not stopped";
+  EXPECT_EQ(docker.count("stop " + id_of("side") + " 30"), 1) << "ECS_CONTAINER_STOP_TIMEOUT's grace";
+}
+
+TEST_F(Engine, ANonEssentialContainerExitingLeavesTheTaskRunning) {
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web"), container("side", false)})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  docker.exit(id_of("side"), 0);
+  ASSERT_TRUE(run_until(
+      [&] { return engine->find_task(kArn)->container("side")->known_status == ContainerStatus::stopped; }));
+  io.run_for(100ms);
+  EXPECT_EQ(engine->find_task(kArn)->desired_status, TaskStatus::running);
+  EXPECT_EQ(submitter.find(TaskStatus::stopped), nullptr);
+  // The drain carries the container's change on a RUNNING task change.
+  ASSERT_TRUE(run_until(
+      [&] { return engine->find_task(kArn)->container("side")->sent_status == ContainerStatus::stopped; }));
+}
+
+TEST_F(Engine, DesiredStoppedStopsInReverseOrderThenCleansUpOnceStoppedWasSent) {
+  task::Container app = container("app");
+  app.depends_on = {{"db", "START"}};
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("db"), app})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  const std::string db = id_of("db"), a = id_of("app");
+  ASSERT_TRUE(engine->stop_task(kArn));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  auto index = [&](const std::string& call) {
+    return std::find(docker.calls.begin(), docker.calls.end(), call) - docker.calls.begin();
+  };
+  EXPECT_LT(index("stop " + a + " 30"), index("stop " + db + " 30")) << "dependents stop first";
+  EXPECT_LT(index("start " + db), index("create " + docker.containers.at(a).name)) << "app waited for db";
+  ASSERT_TRUE(run_until([&] { return engine->find_task(kArn) == nullptr; }));
+  EXPECT_TRUE(docker.containers.empty()) << "removed at cleanup";
+  EXPECT_FALSE(repository.tasks.contains(kArn)) << "the record leaves the store";
+}
+
+TEST_F(Engine, ADependencyThatMustSucceedGatesThePullOfItsDependent) {
+  task::Container init = container("init", false);
+  docker.exit_at_start = {{"-init-", 0}};
+  task::Container app = container("app");
+  app.depends_on = {{"init", "SUCCESS"}};
+  start();
+  ASSERT_TRUE(engine->add_task(payload({init, app})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  ASSERT_EQ(docker.count("pull busybox"), 2);
+  const auto first_start = std::find_if(docker.calls.begin(), docker.calls.end(),
+                                        [](const std::string& c) { return c.starts_with("start"); });
+  const auto second_pull = std::find(std::find(docker.calls.begin(), docker.calls.end(), "pull busybox") + 1,
+                                     docker.calls.end(), "pull busybox");
+  EXPECT_LT(first_start, second_pull) << "app's image is pulled once init succeeded";
+}
+
+TEST_F(Engine, ADependencyThatFailsStopsTheTaskWithTheReason) {
+  task::Container init = container("init", false);
+  docker.exit_at_start = {{"-init-", 1}};
+  task::Container app = container("app");
+  app.depends_on = {{"init", "SUCCESS"}};
+  start();
+  ASSERT_TRUE(engine->add_task(payload({init, app})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  const auto* stopped = submitter.find(TaskStatus::stopped);
+  bool found = false;
+  for (const auto& c : stopped->containers) {
+    if (c.container_name != "app") continue;
+    found = true;
+    EXPECT_EQ(c.exit_code, 143);
+    EXPECT_TRUE(c.reason.starts_with("CannotStartContainerError: dependency graph:")) << c.reason;
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(docker.count("create ecs-fam-3-app"), 0);
+}
+
+TEST_F(Engine, APullFailureUnderAlwaysStopsTheTaskWithTheDaemonsReason) {
+  options.pull_behavior = PullBehavior::always;
+  docker.pullable.clear();
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  const auto* stopped = submitter.find(TaskStatus::stopped);
+  ASSERT_EQ(stopped->containers.size(), 1u);
+  EXPECT_TRUE(
+      stopped->containers[0].reason.starts_with("CannotPullContainerError: pull access denied for busybox"))
+      << stopped->containers[0].reason;
+  EXPECT_EQ(docker.count("create"), 0);
+  EXPECT_EQ(submitter.find(TaskStatus::running), nullptr) << "PENDING → STOPPED, never RUNNING";
+}
+
+TEST_F(Engine, ACachedImageRunsWhenTheRegistryIsUnreachableUnderDefault) {
+  docker.pullable.clear();
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  EXPECT_EQ(docker.count("pull"), 1);
+}
+
+TEST_F(Engine, ACachedImageIsNotPulledUnderPreferCached) {
+  options.pull_behavior = PullBehavior::prefer_cached;
+  docker.pullable.clear();
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  EXPECT_EQ(docker.count("pull"), 0);
+}
+
+TEST_F(Engine, ATaskWaitsWhileDockerIsDownAndRunsWhenItAnswers) {
+  docker.down = true;
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  io.run_for(150ms);
+  EXPECT_FALSE(engine->docker_ready());
+  EXPECT_EQ(engine->find_task(kArn)->known_status, TaskStatus::none) << "not failed: waiting";
+  EXPECT_EQ(docker.count("create"), 0);
+  docker.down = false;
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+}
+
+TEST_F(Engine, ARestartFindsTheContainerCreatedWhileItWasAwayByNameAndNeverCreatesItTwice) {
+  task::Task saved = payload({container("web")});
+  saved.containers[0].docker_name = "ecs-fam-3-web-00000000000000000000";
+  saved.containers[0].desired_status = ContainerStatus::running;
+  saved.containers[0].known_status = ContainerStatus::pulled;
+  test::FakeContainerApi::Container existing;
+  existing.id = std::string(64, 'e');
+  existing.name = saved.containers[0].docker_name;
+  existing.image = "busybox";
+  existing.running = existing.started = true;
+  docker.containers[existing.id] = existing;
+  start({saved});
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  EXPECT_EQ(docker.count("create"), 0);
+  EXPECT_EQ(docker.containers.size(), 1u);
+  EXPECT_EQ(submitter.find(TaskStatus::running)->containers.at(0).runtime_id, existing.id);
+}
+
+TEST_F(Engine, AContainerThatDiedWhileTheAgentWasAwayIsReportedStoppedWithItsExitCode) {
+  task::Task saved = payload({container("web")});
+  saved.known_status = saved.sent_status = TaskStatus::running;
+  task::Container& c = saved.containers[0];
+  c.docker_name = "ecs-fam-3-web-11111111111111111111";
+  c.docker_id = std::string(64, 'd');
+  c.desired_status = c.known_status = c.sent_status = ContainerStatus::running;
+  test::FakeContainerApi::Container dead;
+  dead.id = c.docker_id;
+  dead.name = c.docker_name;
+  dead.image = "busybox";
+  dead.started = true;
+  dead.exit_code = 5;
+  docker.containers[dead.id] = dead;
+  start({saved});
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  const auto* stopped = submitter.find(TaskStatus::stopped);
+  ASSERT_EQ(stopped->containers.size(), 1u);
+  EXPECT_EQ(stopped->containers[0].exit_code, 5);
+  EXPECT_EQ(docker.count("create"), 0);
+  EXPECT_EQ(submitter.find(TaskStatus::running), nullptr) << "RUNNING was sent before the restart";
+}
+
+TEST_F(Engine, AVanishedContainerIsReportedStoppedWithTheReferencesReason) {
+  task::Task saved = payload({container("web")});
+  saved.known_status = saved.sent_status = TaskStatus::running;
+  task::Container& c = saved.containers[0];
+  c.docker_id = std::string(64, 'f');
+  c.desired_status = c.known_status = c.sent_status = ContainerStatus::running;
+  start({saved});
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  EXPECT_EQ(submitter.find(TaskStatus::stopped)->containers.at(0).reason,
+            "ContainerVanishedError: No container matching saved ID found");
+}
+
+TEST_F(Engine, ACycleIsStoppedAtOnceWithoutADockerCall) {
+  task::Container a = container("a");
+  a.depends_on = {{"b", "START"}};
+  task::Container b = container("b");
+  b.depends_on = {{"a", "START"}};
+  start();
+  ASSERT_TRUE(engine->add_task(payload({a, b})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  EXPECT_EQ(submitter.find(TaskStatus::stopped)->reason,
+            "Task dependencies cannot be resolved, taskArn: " + std::string(kArn));
+  EXPECT_TRUE(docker.calls.empty() || docker.count("pull") + docker.count("create") == 0);
+}
+
+TEST_F(Engine, AStopWhileDockerIsDownIsNotReportedAsStopped) {
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  docker.down = true;
+  ASSERT_TRUE(engine->stop_task(kArn));
+  io.run_for(200ms);
+  EXPECT_EQ(submitter.find(TaskStatus::stopped), nullptr) << "the daemon did not say so";
+  EXPECT_EQ(engine->find_task(kArn)->container("web")->known_status, ContainerStatus::running);
+  docker.down = false;
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+}
+
+TEST_F(Engine, TheEventStreamIsOpenedAgainWhenItEnds) {
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  docker.end_events();
+  ASSERT_TRUE(run_until([&] { return !docker.subscribed(); }));
+  ASSERT_TRUE(run_until([&] { return docker.subscribed(); }));
+  docker.exit(id_of("web"), 0);
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+}
+
+TEST_F(Engine, AKnownTaskTakesOnlyAHigherDesiredStatusFromANewPayload) {
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  task::Task again = payload({container("web"), container("extra")});
+  ASSERT_TRUE(engine->add_task(again));
+  io.run_for(50ms);
+  EXPECT_EQ(engine->find_task(kArn)->containers.size(), 1u);
+  EXPECT_EQ(docker.count("start"), 1) << "nothing restarted";
+  again.desired_status = TaskStatus::stopped;
+  ASSERT_TRUE(engine->add_task(again));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+}
+
+}  // namespace
+}  // namespace ecs::engine
