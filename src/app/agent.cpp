@@ -16,7 +16,9 @@
 #include "core/worker_pool.h"
 #include "credentials/store.h"
 #include "dockerapi/client.h"
+#include "engine/docker_task_engine.h"
 #include "engine/task_recorder.h"
+#include "events/task_handler.h"
 #include "execcmd/manager.h"
 #include "handlers/agent_handlers.h"
 #include "handlers/attachments.h"
@@ -70,6 +72,7 @@ class Agent {
   void stop_servers() {
     if (introspection_server_) introspection_server_->stop();
     if (credentials_server_) credentials_server_->stop();
+    if (task_handler_) task_handler_->stop();
   }
 
  private:
@@ -98,7 +101,11 @@ class Agent {
   credentials::InMemoryCredentialsStore credentials_;
   std::unique_ptr<state::Repository> repository_;
   std::unique_ptr<state::InstanceStore> instance_;
+  std::unique_ptr<dockerapi::EngineClient> docker_;
+  engine::DockerTaskEngine* docker_engine_ = nullptr;  // engine_, when Docker's endpoint is usable
   std::unique_ptr<engine::TaskEngine> engine_;
+  std::unique_ptr<events::EcsSubmitter> submitter_;
+  std::unique_ptr<events::TaskHandler> task_handler_;
   std::unique_ptr<handlers::AttachmentRegistry> attachments_;
   std::shared_ptr<const tls::TrustStore> trust_;
   std::unique_ptr<aws::HttpClient> http_;
@@ -106,7 +113,6 @@ class Agent {
   std::shared_ptr<aws::CredentialsProvider> agent_credentials_;
   std::string region_;
   std::unique_ptr<aws::EcsClient> ecs_;
-  std::unique_ptr<dockerapi::EngineClient> docker_;
   std::string docker_version_;
   std::unique_ptr<server::IntrospectionEndpoint> introspection_;
   std::unique_ptr<server::CredentialsEndpoint> credentials_endpoint_;
@@ -214,7 +220,26 @@ asio::awaitable<int> Agent::run(StopToken stop) {
                                       "\"; remove the state files (agent.db*) to register afresh");
   }
   instance_ = std::make_unique<state::InstanceStore>(saved->instance, *repository_);
-  engine_ = std::make_unique<engine::TaskRecorder>(std::move(saved->tasks), *repository_, credentials_);
+  // The task engine runs tasks on Docker; without a usable Docker endpoint the agent still
+  // registers and answers ACS, and records the tasks it is sent.
+  if (auto docker = dockerapi::EngineClient::from_docker_host(config_.docker_host)) {
+    docker_ = std::move(*docker);
+    engine::DockerTaskEngineOptions options;
+    options.cluster = config_.cluster;
+    options.pull_behavior = *engine::parse_pull_behavior(config_.image_pull_behavior);
+    options.engine_auth_type = config_.engine_auth_type;
+    options.engine_auth_data = config_.engine_auth_data;
+    options.stop_timeout = config_.container_stop_timeout;
+    options.cleanup_wait = config_.task_cleanup_wait;
+    auto engine = std::make_unique<engine::DockerTaskEngine>(
+        io_.get_executor(), *docker_, *repository_, credentials_, clock_, options, std::move(saved->tasks));
+    docker_engine_ = engine.get();
+    engine_ = std::move(engine);
+  } else {
+    doctor_.docker_ok = false;
+    log::warn("Docker endpoint unusable: tasks are recorded, not run", {{"error", docker.error().message}});
+    engine_ = std::make_unique<engine::TaskRecorder>(std::move(saved->tasks), *repository_, credentials_);
+  }
   attachments_ =
       std::make_unique<handlers::AttachmentRegistry>(std::move(saved->attachments), *repository_, clock_);
   doctor_.state_writable = [this] { return repository_->last_write_ok(); };
@@ -283,16 +308,21 @@ asio::awaitable<int> Agent::run(StopToken stop) {
   ecs_options.endpoint = *endpoint;
   ecs_ = std::make_unique<aws::EcsClient>(*http_, pool_, agent_credentials_, ecs_options, clock_, jitter_);
 
-  // Docker (optional for the session: its version goes into the registration).
-  auto docker = dockerapi::EngineClient::from_docker_host(config_.docker_host);
-  if (docker) {
-    docker_ = std::move(*docker);
+  // Docker (optional for the session: its version goes into the registration). State changes
+  // go to ECS through one sender per task; the engine waits for Docker before running tasks.
+  if (docker_) {
     auto v = co_await docker_->version(5s, stop);
     if (v) docker_version_ = v->version;
     asio::co_spawn(io_, watch_docker(stop), asio::detached);
-  } else {
-    doctor_.docker_ok = false;
-    log::warn("Docker endpoint unusable", {{"error", docker.error().message}});
+  }
+  if (docker_engine_ != nullptr) {
+    docker_engine_->set_region(region_);
+    submitter_ = std::make_unique<events::EcsSubmitter>(*ecs_, config_.cluster);
+    task_handler_ = std::make_unique<events::TaskHandler>(io_.get_executor(), *submitter_, *docker_engine_,
+                                                          clock_, jitter_);
+    docker_engine_->set_sink(*task_handler_);
+    asio::co_spawn(io_, task_handler_->run_drain_ticker(stop), asio::detached);
+    asio::co_spawn(io_, docker_engine_->run(stop), asio::detached);
   }
 
   const int registered = co_await register_instance();

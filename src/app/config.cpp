@@ -193,6 +193,29 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
     c.docker_host = *v;
   }
   if (auto r = read_bool(src, "ECS_UPDATES_ENABLED", c.updates_enabled); !r) return r.error();
+  if (auto v = src.value("ECS_IMAGE_PULL_BEHAVIOR")) {
+    if (*v != "default" && *v != "always" && *v != "once" && *v != "prefer-cached") {
+      return invalid("ECS_IMAGE_PULL_BEHAVIOR", *v, "default, always, once or prefer-cached");
+    }
+    c.image_pull_behavior = *v;
+  }
+  if (auto v = src.value("ECS_CONTAINER_STOP_TIMEOUT")) {
+    auto d = parse_go_duration(*v);
+    if (!d) return invalid("ECS_CONTAINER_STOP_TIMEOUT", *v, "a duration such as 30s or 2m");
+    c.container_stop_timeout = std::max<std::chrono::nanoseconds>(*d, std::chrono::seconds(1));
+  }
+  if (auto v = src.value("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION")) {
+    auto d = parse_go_duration(*v);
+    if (!d) return invalid("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", *v, "a duration such as 3h or 10m");
+    // The reference's rule: below one second means the default.
+    c.task_cleanup_wait = *d < std::chrono::seconds(1) ? std::chrono::hours(3) : *d;
+  }
+  if (auto v = src.value("ECS_ENGINE_AUTH_TYPE")) {
+    if (*v != "docker" && *v != "dockercfg")
+      return invalid("ECS_ENGINE_AUTH_TYPE", *v, "docker or dockercfg");
+    c.engine_auth_type = *v;
+  }
+  if (auto v = src.value("ECS_ENGINE_AUTH_DATA")) c.engine_auth_data = *v;
   if (auto r = read_addr(src, "ECS_INTROSPECTION_ADDR", c.introspection_addr); !r) return r.error();
   if (auto r = read_addr(src, "ECS_CREDENTIALS_ADDR", c.credentials_addr); !r) return r.error();
   if (auto r = read_bool(src, "AWS_EC2_METADATA_DISABLED", c.imds_disabled); !r) return r.error();
@@ -227,6 +250,41 @@ FileReader real_file_reader() {
   };
 }
 
+std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view text) {
+  // Go's time.ParseDuration for the forms configs use: 30s, 1h30m, 1.5h, 250ms, 0.
+  if (text == "0") return std::chrono::nanoseconds(0);
+  if (text.empty()) return std::nullopt;
+  double total = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t start = i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    if (start == i) return std::nullopt;
+    const double number = std::strtod(std::string(text.substr(start, i - start)).c_str(), nullptr);
+    std::size_t unit_start = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    const std::string_view unit = text.substr(unit_start, i - unit_start);
+    double scale = 0;
+    if (unit == "ns")
+      scale = 1;
+    else if (unit == "us" || unit == "µs")
+      scale = 1e3;
+    else if (unit == "ms")
+      scale = 1e6;
+    else if (unit == "s")
+      scale = 1e9;
+    else if (unit == "m")
+      scale = 60e9;
+    else if (unit == "h")
+      scale = 3600e9;
+    else
+      return std::nullopt;
+    total += number * scale;
+  }
+  if (total > 9.2e18) return std::nullopt;
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(total));
+}
+
 std::string value_in_effect(const AgentConfig& c, std::string_view name) {
   auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
   if (name == "ECS_CLUSTER") return c.cluster;
@@ -241,6 +299,7 @@ std::string value_in_effect(const AgentConfig& c, std::string_view name) {
   if (name == "ECS_LOGFILE") return c.log_file;
   if (name == "DOCKER_HOST") return c.docker_host;
   if (name == "ECS_UPDATES_ENABLED") return flag(c.updates_enabled);
+  if (name == "ECS_IMAGE_PULL_BEHAVIOR") return c.image_pull_behavior;
   if (name == "ECS_INTROSPECTION_ADDR") return c.introspection_addr.to_string();
   if (name == "ECS_CREDENTIALS_ADDR") return c.credentials_addr.to_string();
   if (name == "AWS_EC2_METADATA_DISABLED") return flag(c.imds_disabled);

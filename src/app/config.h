@@ -12,6 +12,7 @@
 // table come from that list; a test fails on a variable read but not listed).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,16 +35,22 @@ const boost::system::error_category& config_category();
 error_code make_error_code(ConfigErrc e);
 
 struct AgentConfig {
-  std::string cluster = "default";                  // ECS_CLUSTER (trimmed)
-  std::string region;                               // AWS_REGION, else AWS_DEFAULT_REGION; "" = from IMDS
-  std::string backend_host;                         // ECS_BACKEND_HOST, https:// added; "" = regional
-  std::string data_dir;                             // ECS_DATADIR (default: the platform's)
-  bool checkpoint = false;                          // ECS_CHECKPOINT; unset: true iff ECS_DATADIR is set
-  log::Level log_level = log::Level::info;          // ECS_LOGLEVEL
-  log::Format log_format = log::Format::logfmt;     // ECS_LOG_OUTPUT_FORMAT
-  std::string log_file;                             // ECS_LOGFILE; "" = standard error only
-  std::string docker_host;                          // DOCKER_HOST (default: the platform's)
-  bool updates_enabled = false;                     // ECS_UPDATES_ENABLED
+  std::string cluster = "default";               // ECS_CLUSTER (trimmed)
+  std::string region;                            // AWS_REGION, else AWS_DEFAULT_REGION; "" = from IMDS
+  std::string backend_host;                      // ECS_BACKEND_HOST, https:// added; "" = regional
+  std::string data_dir;                          // ECS_DATADIR (default: the platform's)
+  bool checkpoint = false;                       // ECS_CHECKPOINT; unset: true iff ECS_DATADIR is set
+  log::Level log_level = log::Level::info;       // ECS_LOGLEVEL
+  log::Format log_format = log::Format::logfmt;  // ECS_LOG_OUTPUT_FORMAT
+  std::string log_file;                          // ECS_LOGFILE; "" = standard error only
+  std::string docker_host;                       // DOCKER_HOST (default: the platform's)
+  bool updates_enabled = false;                  // ECS_UPDATES_ENABLED
+  std::string image_pull_behavior = "default";   // ECS_IMAGE_PULL_BEHAVIOR
+  std::chrono::nanoseconds container_stop_timeout = std::chrono::seconds(30);  // ECS_CONTAINER_STOP_TIMEOUT
+  std::chrono::nanoseconds task_cleanup_wait =
+      std::chrono::hours(3);                        // ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION
+  std::string engine_auth_type;                     // ECS_ENGINE_AUTH_TYPE (docker, dockercfg)
+  std::string engine_auth_data;                     // ECS_ENGINE_AUTH_DATA (a secret: never logged)
   HostPort introspection_addr{"127.0.0.1", 51678};  // ECS_INTROSPECTION_ADDR
   HostPort credentials_addr{"127.0.0.1", 51679};    // ECS_CREDENTIALS_ADDR
   bool imds_disabled = false;                       // AWS_EC2_METADATA_DISABLED
@@ -53,6 +60,9 @@ struct AgentConfig {
   // The merged view (environment, then the file) for the parts that read their own variables.
   EnvLookup env = empty_environment();
 };
+// Go's duration text (30s, 1h30m, 250ms): nullopt when it is not one.
+std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view text);
+
 // Reads a file: nullopt when it does not exist; an error for anything else.
 using FileReader = std::function<Result<std::optional<std::string>>(const std::string& path)>;
 

@@ -74,6 +74,7 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   // Where state changes go (the TaskHandler, which reads the live tasks back through this
   // engine's TaskStateSource side); set before run().
   void set_sink(events::StateChangeSink& sink) { sink_ = &sink; }
+  void set_region(std::string region) { options_.region = std::move(region); }
   // Waits for Docker, reconciles the saved tasks with it, subscribes to its events and runs every
   // task, until `stop`.
   asio::awaitable<void> run(StopToken stop);
