@@ -222,8 +222,10 @@ void JsonValue::merge_go(const JsonValue& patch, const std::vector<std::string_v
       set(key, value);
       continue;
     }
-    const bool child_is_map = !is_map && std::any_of(map_fields.begin(), map_fields.end(),
-                                                     [&key](std::string_view f) { return iequals(f, key); });
+    const std::string& name = key;  // (clang 14 cannot capture a structured binding)
+    const bool child_is_map =
+        !is_map && std::any_of(map_fields.begin(), map_fields.end(),
+                               [&name](std::string_view f) { return iequals(f, name); });
     target->merge_go(value, map_fields, child_is_map);
   }
 }
