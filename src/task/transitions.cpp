@@ -6,8 +6,6 @@
 namespace ecs::task {
 namespace {
 
-constexpr ContainerStatus kSteady = ContainerStatus::running;
-
 std::string dependency_text(const DependsOn& d) { return "[" + d.container_name + " " + d.condition + "]"; }
 
 // §3.1 at run time.
