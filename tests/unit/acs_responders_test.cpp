@@ -255,6 +255,17 @@ TEST(TaskEniValidation, TheReferenceCasesAndTexts) {
   EXPECT_EQ(text(validate_attach_task_eni(&zero_timeout)), "Invalid timeout set for message ID 123");
 }
 
+// Found by the acs_frames fuzzer: waitTimeoutMs 88888888881000 overflowed the nanoseconds of
+// the steady clock (undefined behaviour). The wait is clamped to a week, and below to zero.
+TEST(AttachmentExpiry, AHostileWaitIsClampedNotOverflowed) {
+  const auto now = std::chrono::steady_clock::now();
+  EXPECT_EQ(attachment_expiry(88888888881000, now), now + std::chrono::milliseconds(kMaxAttachmentWaitMs));
+  EXPECT_EQ(attachment_expiry(INT64_MAX, now), now + std::chrono::milliseconds(kMaxAttachmentWaitMs));
+  EXPECT_EQ(attachment_expiry(-5, now), now);
+  EXPECT_EQ(attachment_expiry(INT64_MIN, now), now);
+  EXPECT_EQ(attachment_expiry(1500, now), now + std::chrono::milliseconds(1500));
+}
+
 TEST(EniValidation, InvalidNetworkDetails) {
   auto with = [](auto change) {
     auto e = good_eni();

@@ -36,7 +36,7 @@ Result<void> validate_common(const M* m, const String* task_arn) {
 template <class M>
 void attach(const M& m, const std::string& task_arn, const std::string& type, EniHandler& handler,
             asio::any_io_executor executor, const Sender& sender) {
-  const auto expires = std::chrono::steady_clock::now() + std::chrono::milliseconds(*m.waitTimeoutMs);
+  const auto expires = attachment_expiry(*m.waitTimeoutMs, std::chrono::steady_clock::now());
   for (const auto& eni : *m.elasticNetworkInterfaces) {
     EniAttachment a{task_arn,      eni.attachmentArn.value_or(""), type,   eni.macAddress.value_or(""),
                     *m.clusterArn, *m.containerInstanceArn,        expires};

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "acs/responders/eni_validation.h"
 #include "core/log.h"
 
 namespace ecs::acs {
@@ -130,7 +131,7 @@ asio::awaitable<void> AttachResourceResponder::handle(const ConfirmAttachmentMes
                        m.attachment->attachmentArn.value_or(""),
                        m.attachment->attachmentType.value_or(""),
                        *validate_attachment(*m.attachment),
-                       std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms)};
+                       attachment_expiry(wait_ms, std::chrono::steady_clock::now())};
   const auto executor = co_await asio::this_coro::executor;
   asio::post(executor, [this, a] {
     if (auto r = handler_.handle_resource_attachment(a); !r) {

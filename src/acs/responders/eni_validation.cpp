@@ -51,4 +51,10 @@ Result<void> validate_eni(const ElasticNetworkInterface& eni) {
   return {};
 }
 
+std::chrono::steady_clock::time_point attachment_expiry(std::int64_t wait_ms,
+                                                        std::chrono::steady_clock::time_point now) {
+  const std::int64_t clamped = std::clamp<std::int64_t>(wait_ms, 0, kMaxAttachmentWaitMs);
+  return now + std::chrono::milliseconds(clamped);
+}
+
 }  // namespace ecs::acs
