@@ -14,8 +14,20 @@
 //   manifest              send a TaskManifestMessage listing the tasks as RUNNING
 //   sleep <ms>            wait
 //   heartbeat-every <s>   send a heartbeat every s seconds until stopped
+//   run-task <image>      send a PayloadMessage with a task that runs: container "init" (exits 0)
+//                         and container "web" (essential, dependsOn init SUCCESS, runs until
+//                         stopped), both from <image> (which needs `sh`, e.g. busybox)
+//   wait-task <STATUS> [s] wait (default 120 s) until the agent reports the run-task task in
+//                         STATUS (SubmitTaskStateChange); fails the script otherwise
+//   stop-task             send the run-task task again with desiredStatus STOPPED
+//   show-tasks            GET the agent's introspection /v1/tasks and print it
+//   wait-cleanup [s]      wait (default 120 s) until /v1/tasks no longer lists the run-task task
+//
+// With --image IMAGE the built-in script runs a task from IMAGE and stops it (what `make run`
+// does with its private dockerd); without it the built-in script sends tasks with no image.
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -24,6 +36,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -32,6 +45,7 @@
 #include "core/digest.h"
 #include "localcp/acs_server.h"
 #include "localcp/ecs_api_server.h"
+#include "localcp/state_changes.h"
 
 namespace {
 
@@ -53,6 +67,19 @@ constexpr const char* kDefaultScript =
     "manifest\n"
     "heartbeat-every 20\n";
 
+// %IMAGE% is replaced by --image.
+constexpr const char* kTaskScript =
+    "wait-connection\n"
+    "heartbeat\n"
+    "run-task %IMAGE%\n"
+    "wait-ack\n"
+    "wait-task RUNNING 120\n"
+    "show-tasks\n"
+    "sleep 3000\n"
+    "stop-task\n"
+    "wait-task STOPPED 60\n"
+    "wait-cleanup 60\n"
+    "heartbeat-every 20\n";
 constexpr const char* kCluster = "local";
 constexpr const char* kRegion = "us-west-2";
 
@@ -62,6 +89,8 @@ struct Options {
   std::uint16_t acs_port = 0;
   std::string script;
   std::string agent_credentials_addr = "127.0.0.1:51679";
+  std::string agent_introspection_addr = "127.0.0.1:51678";
+  std::string image;
 };
 
 void say(const std::string& line) { std::cout << "ecs-local-control-plane: " << line << std::endl; }
@@ -126,8 +155,13 @@ class Player {
     const auto calls = ecs_api_.calls();
     for (; seen_calls_ < calls.size(); ++seen_calls_) {
       const auto& c = calls[seen_calls_];
+      std::string what;
+      if (c.operation == "SubmitTaskStateChange") {
+        const auto change = ecs::localcp::parse_task_state_change(c.body);
+        what = ": " + (change ? describe(*change) : change.error().message);
+      }
       say("ECS API ← " + c.operation +
-          (c.signature_ok ? " (signature verified)" : " (BAD SIGNATURE: " + c.signature_error + ")"));
+          (c.signature_ok ? " (signature verified)" : " (BAD SIGNATURE: " + c.signature_error + ")") + what);
     }
     const auto frames = acs_.received_all();
     for (; seen_frames_ < frames.size(); ++seen_frames_) {
@@ -151,10 +185,12 @@ class Player {
       std::string command;
       words >> command;
       if (command.empty() || command[0] == '#') continue;
+      std::string word;
       long arg = 0;
+      if (command == "run-task" || command == "wait-task") words >> word;
       words >> arg;
       report();
-      if (!step(command, arg)) return false;
+      if (!step(command, arg, word)) return false;
       report();
     }
     return true;
@@ -176,7 +212,119 @@ class Player {
     say("ACS → " + what);
   }
 
-  bool step(const std::string& command, long arg) {
+  std::string run_task_json(const std::string& desired) const {
+    // The image needs a POSIX sh; "web" leaves on SIGTERM within a second.
+    return R"({"arn":")" + run_task_arn_ + R"(","family":"local-web","version":"1","desiredStatus":")" +
+           desired +
+           R"(","containers":[)"
+           R"({"name":"init","image":")" +
+           run_image_ +
+           R"(","essential":false,"command":["sh","-c","echo init done"]},)"
+           R"({"name":"web","image":")" +
+           run_image_ +
+           R"(","essential":true,"stopTimeout":5,)"
+           R"("dependsOn":[{"containerName":"init","condition":"SUCCESS"}],)"
+           R"("command":["sh","-c","trap 'echo web stopping; exit 0' TERM; echo web is up; while true; do sleep 1; done"]}]})";
+  }
+
+  void send_run_task(const std::string& desired) {
+    ++seq_;
+    payload_id_ = "payload-" + std::to_string(seq_);
+    send(R"({"type":"PayloadMessage","message":{"messageId":")" + payload_id_ + R"(","clusterArn":")" +
+             kCluster + R"(","containerInstanceArn":"local","seqNum":)" + std::to_string(seq_) +
+             R"(,"tasks":[)" + run_task_json(desired) + "]}}",
+         "PayloadMessage: task " + run_task_arn_ + " (containers init, web from " + run_image_ +
+             ") desiredStatus " + desired);
+  }
+
+  // The latest status the agent reported for the run-task task ("" before any).
+  std::vector<std::string> reported_statuses() const {
+    std::vector<std::string> out;
+    for (const auto& c : ecs_api_.calls()) {
+      if (c.operation != "SubmitTaskStateChange") continue;
+      const auto change = ecs::localcp::parse_task_state_change(c.body);
+      if (change && change->task == run_task_arn_) out.push_back(change->status);
+    }
+    return out;
+  }
+
+  std::optional<std::pair<unsigned, std::string>> introspection_get(const std::string& target) {
+    auto addr = ecs::parse_host_port(options_.agent_introspection_addr, "--agent-introspection-addr");
+    if (!addr) {
+      say(addr.error().message);
+      return std::nullopt;
+    }
+    return http_get(*addr, target);
+  }
+
+  enum class Wait { done, timed_out, stopped };
+  Wait wait_seconds(long seconds, const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    for (;;) {
+      report();
+      if (done()) return Wait::done;
+      if (std::chrono::steady_clock::now() >= deadline) return Wait::timed_out;
+      if (!pause_for(100ms)) return Wait::stopped;
+    }
+  }
+
+  bool step(const std::string& command, long arg, const std::string& word = "") {
+    if (command == "run-task") {
+      if (word.empty()) {
+        say("run-task needs an image");
+        return false;
+      }
+      run_image_ = word;
+      run_task_arn_ = task_arn(100 + (++run_tasks_));
+      send_run_task("RUNNING");
+      return true;
+    }
+    if (command == "stop-task") {
+      if (run_task_arn_.empty()) {
+        say("stop-task: no run-task before it");
+        return false;
+      }
+      send_run_task("STOPPED");
+      return true;
+    }
+    if (command == "wait-task") {
+      if (run_task_arn_.empty() || word.empty()) {
+        say("wait-task needs a STATUS and a run-task before it");
+        return false;
+      }
+      const long seconds = arg > 0 ? arg : 120;
+      say("waiting for the agent to report " + run_task_arn_ + " " + word + "…");
+      const auto waited = wait_seconds(seconds, [&] {
+        const auto statuses = reported_statuses();
+        return std::find(statuses.begin(), statuses.end(), word) != statuses.end();
+      });
+      if (waited == Wait::done) say("the agent reported the task " + word + " (accepted)");
+      if (waited == Wait::timed_out) {
+        say("the agent did not report the task " + word + " within " + std::to_string(seconds) +
+            " s (does the agent reach Docker through DOCKER_HOST, and has Docker the image?)");
+      }
+      return waited == Wait::done;
+    }
+    if (command == "show-tasks") {
+      const auto reply = introspection_get("/v1/tasks");
+      if (!reply) return false;
+      say("GET http://" + options_.agent_introspection_addr + "/v1/tasks → " + std::to_string(reply->first) +
+          " " + reply->second);
+      return true;
+    }
+    if (command == "wait-cleanup") {
+      const long seconds = arg > 0 ? arg : 120;
+      say("waiting for the agent to remove the stopped task's containers and forget it…");
+      const auto waited = wait_seconds(seconds, [&] {
+        const auto reply = introspection_get("/v1/tasks");
+        return reply && reply->first == 200 && reply->second.find(run_task_arn_) == std::string::npos;
+      });
+      if (waited == Wait::done) say("the agent cleaned up " + run_task_arn_);
+      if (waited == Wait::timed_out) {
+        say("the agent still lists " + run_task_arn_ + " after " + std::to_string(seconds) + " s");
+      }
+      return waited == Wait::done;
+    }
     if (command == "wait-connection") {
       say("waiting for the agent to connect…");
       return wait_until([&] {
@@ -278,15 +426,20 @@ class Player {
   int tasks_ = 0;
   std::string payload_id_;
   std::string first_credentials_id_;
+  int run_tasks_ = 0;
+  std::string run_task_arn_;
+  std::string run_image_;
 };
 
 int usage(std::ostream& out, int code) {
   out << "Usage: ecs-local-control-plane [--dir DIR] [--ecs-port N] [--acs-port N] [--script FILE]\n"
          "                               [--agent-credentials-addr HOST:PORT]\n"
+         "                               [--agent-introspection-addr HOST:PORT] [--image IMAGE]\n"
          "\n"
          "Serves the ECS API and ACS on 127.0.0.1 with a CA it generates, writes DIR/agent.env (a\n"
          "config file for the agent: ECS_CONFIG_FILE=DIR/agent.env ecs-agent) and plays a script to\n"
-         "the agent (see the comment at the top of src/localcp/main.cpp). Ctrl-C stops it.\n";
+         "the agent (see the comment at the top of src/localcp/main.cpp). With --image the built-in\n"
+         "script runs a task from IMAGE on the agent's Docker and stops it. Ctrl-C stops it.\n";
   return code;
 }
 
@@ -314,6 +467,10 @@ int main(int argc, char** argv) {
       o.script = value();
     } else if (a == "--agent-credentials-addr") {
       o.agent_credentials_addr = value();
+    } else if (a == "--agent-introspection-addr") {
+      o.agent_introspection_addr = value();
+    } else if (a == "--image") {
+      o.image = value();
     } else {
       std::cerr << "ecs-local-control-plane: unknown argument '" << a << "'\n";
       return usage(std::cerr, 2);
@@ -354,7 +511,11 @@ int main(int argc, char** argv) {
         << "AWS_SESSION_TOKEN=" << agent_credentials.session_token << "\n"
         << "AWS_EC2_METADATA_DISABLED=true\n"
         << "ECS_CLUSTER=" << kCluster << "\n"
-        << "ECS_DATADIR=" << dir << "/data\n";
+        << "ECS_DATADIR=" << dir << "/data\n"
+        << "# the task images are local: use the cached image, pull only a missing one\n"
+        << "ECS_IMAGE_PULL_BEHAVIOR=prefer-cached\n"
+        << "# a stopped task's containers are removed after this (the default is 3h)\n"
+        << "ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION=10s\n";
   }
   std::filesystem::permissions(env_file,
                                std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
@@ -364,7 +525,12 @@ int main(int argc, char** argv) {
   Player player(acs, ecs_api, o);
   bool completed = true;
   if (o.script.empty()) {
-    std::istringstream script(kDefaultScript);
+    std::string text = kDefaultScript;
+    if (!o.image.empty()) {
+      text = kTaskScript;
+      text.replace(text.find("%IMAGE%"), 7, o.image);
+    }
+    std::istringstream script(text);
     completed = player.run(script);
   } else {
     std::ifstream script(o.script);

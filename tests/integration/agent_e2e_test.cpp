@@ -8,17 +8,12 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
 #include <fstream>
 #include <random>
 #include <set>
 
 #include "state/lmdb_repository.h"
-#include "support/background_process.h"
-#include "support/fake_acs.h"
-#include "support/fake_ecs_api.h"
+#include "support/agent_harness.h"
 #include "support/fake_imds.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -35,31 +30,9 @@ namespace ecs::test {
 namespace {
 
 using namespace std::chrono_literals;
-namespace http = boost::beast::http;
 
 constexpr const char* kTaskSecret = "task-secret-never-logged";
 constexpr const char* kTaskToken = "task-token-never-logged";
-
-struct HttpReply {
-  unsigned status = 0;
-  std::string body;
-};
-
-HttpReply http_get(unsigned short port, const std::string& target) {
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  boost::system::error_code ec;
-  socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
-  if (ec) return {};
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  http::write(socket, req, ec);
-  boost::beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res, ec);
-  if (ec) return {};
-  return {res.result_int(), res.body()};
-}
 
 std::string payload(int seq, const std::string& task, const std::string& creds_id) {
   return R"({"type":"PayloadMessage","message":{"messageId":"payload-)" + std::to_string(seq) +
@@ -71,60 +44,9 @@ std::string payload(int seq, const std::string& task, const std::string& creds_i
          kTaskSecret + R"(","sessionToken":")" + kTaskToken + R"(","expiration":"2030-01-01T00:00:00Z"}}]}})";
 }
 
-class AgentE2E : public ::testing::Test {
+class AgentE2E : public ::testing::Test, public AgentHarness {
  protected:
-  AgentE2E() {
-    ecs_api_.set_default("DiscoverPollEndpoint", {200, "{\"endpoint\":\"" + acs_.endpoint() + "\"}"});
-    std::ofstream(dir_.file("ecs.config")) << "# test config\nECS_LOGLEVEL=debug\n";
-  }
-
-  std::vector<std::pair<std::string, std::string>> env(const std::string& cluster = "default") {
-    const auto creds = FakeEcsApi::credentials();
-    return {{"AWS_CA_BUNDLE", ca_.write_pem_file(dir_.path())},
-            {"ECS_BACKEND_HOST", ecs_api_.endpoint()},
-            {"AWS_REGION", "us-west-2"},
-            {"AWS_ACCESS_KEY_ID", creds.access_key_id},
-            {"AWS_SECRET_ACCESS_KEY", creds.secret_access_key},
-            {"AWS_SESSION_TOKEN", creds.session_token},
-            {"AWS_EC2_METADATA_DISABLED", "true"},
-            {"ECS_CLUSTER", cluster},
-            {"ECS_DATADIR", dir_.file("data")},
-            {"ECS_CONFIG_FILE", dir_.file("ecs.config")},
-            {"ECS_INTROSPECTION_ADDR", "127.0.0.1:" + std::to_string(introspection_port_)},
-            {"ECS_CREDENTIALS_ADDR", "127.0.0.1:" + std::to_string(credentials_port_)},
-            {"DOCKER_HOST", "unix://" + dir_.file("no-docker.sock")},
-            {"HTTPS_PROXY", ""},
-            {"NO_PROXY", ""}};
-  }
-
-  std::unique_ptr<BackgroundProcess> start(const std::string& log_name,
-                                           const std::string& cluster = "default") {
-    return std::make_unique<BackgroundProcess>(std::vector<std::string>{ECS_AGENT_BINARY}, env(cluster),
-                                               dir_.file(log_name));
-  }
-
-  bool wait_for(const std::function<bool()>& predicate, std::chrono::milliseconds timeout = 20s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (predicate()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return predicate();
-  }
-
-  int received(const std::string& type) {
-    int n = 0;
-    for (const auto& f : acs_.received_all()) n += frame_is(f, type) ? 1 : 0;
-    return n;
-  }
-
-  TestCa ca_;
-  TempDir dir_;
-  ServerThread servers_;
-  FakeEcsApi ecs_api_{servers_, ca_.issue()};
-  FakeAcs acs_{servers_, ca_.issue(), FakeEcsApi::credentials()};
-  unsigned short introspection_port_ = free_local_port();
-  unsigned short credentials_port_ = free_local_port();
+  AgentE2E() : AgentHarness(ECS_AGENT_BINARY) {}
 };
 
 TEST_F(AgentE2E, RegistersConnectsServesAndStopsCleanly) {
