@@ -20,6 +20,7 @@
 #include "engine/task_recorder.h"
 #include "events/task_handler.h"
 #include "execcmd/manager.h"
+#include "execcmd/monitor.h"
 #include "handlers/agent_handlers.h"
 #include "handlers/attachments.h"
 #include "platform/host_info.h"
@@ -104,6 +105,11 @@ class Agent {
   std::unique_ptr<dockerapi::EngineClient> docker_;
   engine::DockerTaskEngine* docker_engine_ = nullptr;  // engine_, when Docker's endpoint is usable
   std::unique_ptr<engine::TaskEngine> engine_;
+  // ECS Exec, when Docker is usable and the SSM agent's files are on the host.
+  execcmd::Paths exec_paths_ = exec_paths_for_this_process();
+  execcmd::RealFileSystem exec_fs_;
+  std::unique_ptr<execcmd::Manager> exec_manager_;
+  std::unique_ptr<execcmd::Monitor> exec_monitor_;
   std::unique_ptr<events::EcsSubmitter> submitter_;
   std::unique_ptr<events::TaskHandler> task_handler_;
   std::unique_ptr<handlers::AttachmentRegistry> attachments_;
@@ -173,7 +179,7 @@ asio::awaitable<int> Agent::register_instance() {
   request.total_resources = host_resources(host);
   request.version_info = {build_info().version, build_info().commit,
                           docker_version_.empty() ? "" : "DockerVersion: " + docker_version_};
-  request.attributes = host_attributes(host, execcmd::Paths{}.agent_deps_dir);
+  request.attributes = host_attributes(host, exec_monitor_ ? exec_paths_.agent_deps_dir : "");
   auto outcome = co_await register_container_instance(*ecs_, std::move(request));
   if (!outcome.error.empty()) co_return fail(outcome.terminal ? kExitTerminal : kExitError, outcome.error);
   auto saved = instance_->set_registration(config_.cluster, outcome.container_instance_arn);
@@ -235,6 +241,20 @@ asio::awaitable<int> Agent::run(StopToken stop) {
         io_.get_executor(), *docker_, *repository_, credentials_, clock_, options, std::move(saved->tasks));
     docker_engine_ = engine.get();
     engine_ = std::move(engine);
+    if (exec_dependencies_present(exec_paths_.agent_deps_dir)) {
+      execcmd::ManagerOptions exec_options;
+      exec_options.paths = exec_paths_;
+      exec_manager_ = std::make_unique<execcmd::Manager>(exec_options, exec_fs_, clock_, jitter_,
+                                                         &docker_engine_->exec_store());
+      exec_monitor_ =
+          std::make_unique<execcmd::Monitor>(*exec_manager_, *docker_, docker_engine_->exec_tasks(),
+                                             docker_engine_->exec_reporter(), clock_, jitter_);
+      docker_engine_->set_exec(*exec_manager_, *exec_monitor_);
+      log::info("ECS Exec enabled", {{"deps", exec_paths_.agent_deps_dir}});
+    } else {
+      log::info("ECS Exec disabled: the SSM agent's files are not on this host",
+                {{"deps", exec_paths_.agent_deps_dir}});
+    }
   } else {
     doctor_.docker_ok = false;
     log::warn("Docker endpoint unusable: tasks are recorded, not run", {{"error", docker.error().message}});
@@ -323,6 +343,7 @@ asio::awaitable<int> Agent::run(StopToken stop) {
     docker_engine_->set_sink(*task_handler_);
     asio::co_spawn(io_, task_handler_->run_drain_ticker(stop), asio::detached);
     asio::co_spawn(io_, docker_engine_->run(stop), asio::detached);
+    if (exec_monitor_) asio::co_spawn(io_, exec_monitor_->run(stop), asio::detached);
   }
 
   const int registered = co_await register_instance();

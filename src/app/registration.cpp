@@ -35,12 +35,23 @@ bool exec_dependencies_present(const std::string& exec_deps_dir) {
   return false;
 }
 
+execcmd::Paths exec_paths_for_this_process() {
+  execcmd::Paths paths;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(paths.agent_deps_dir, ec)) {
+    paths.agent_deps_dir = paths.host_deps_dir;
+    paths.agent_log_dir = paths.host_log_dir;
+  }
+  return paths;
+}
+
 std::vector<std::pair<std::string, std::string>> host_attributes(const platform::HostInfo& host,
                                                                  const std::string& exec_deps_dir) {
   std::vector<std::pair<std::string, std::string>> a;
   a.emplace_back("ecs.os-type", host.os_type);
   a.emplace_back("ecs.cpu-architecture", host.cpu_architecture);
-  if (exec_dependencies_present(exec_deps_dir)) a.emplace_back("ecs.capability.execute-command", "");
+  if (!exec_deps_dir.empty() && exec_dependencies_present(exec_deps_dir))
+    a.emplace_back("ecs.capability.execute-command", "");
   return a;
 }
 

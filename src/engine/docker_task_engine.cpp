@@ -85,7 +85,61 @@ std::string strip_scheme(std::string key) {
   return key;
 }
 
+bool has_exec_agent(const task::Container& c) {
+  for (const auto& a : c.managed_agents) {
+    if (a.name == task::kExecuteCommandAgentName) return true;
+  }
+  return false;
+}
+
+execcmd::ContainerStatus exec_status(ContainerStatus s) {
+  switch (s) {
+    case ContainerStatus::created:
+      return execcmd::ContainerStatus::created;
+    case ContainerStatus::running:
+      return execcmd::ContainerStatus::running;
+    case ContainerStatus::resources_provisioned:
+      return execcmd::ContainerStatus::resources_provisioned;
+    case ContainerStatus::stopped:
+    case ContainerStatus::zombie:
+      return execcmd::ContainerStatus::stopped;
+    default:
+      return execcmd::ContainerStatus::none;
+  }
+}
+
+execcmd::TaskStatus exec_status(TaskStatus s) {
+  switch (s) {
+    case TaskStatus::created:
+      return execcmd::TaskStatus::created;
+    case TaskStatus::running:
+      return execcmd::TaskStatus::running;
+    case TaskStatus::stopped:
+    case TaskStatus::zombie:
+      return execcmd::TaskStatus::stopped;
+    default:
+      return execcmd::TaskStatus::none;
+  }
+}
+
 }  // namespace
+
+// The engine as ECS Exec's task source, event reporter and state store.
+class DockerTaskEngine::ExecSide : public execcmd::TaskSource,
+                                   public execcmd::ManagedAgentReporter,
+                                   public execcmd::ManagedAgentStore {
+ public:
+  explicit ExecSide(DockerTaskEngine& engine) : engine_(engine) {}
+  std::vector<execcmd::TaskInfo> tasks() override { return engine_.exec_task_infos(); }
+  void report(const execcmd::ManagedAgentEvent& event) override { engine_.exec_reported(event); }
+  Result<void> save(const std::string& task_arn, const execcmd::Container& container) override {
+    engine_.exec_copy_back(task_arn, container);
+    return {};
+  }
+
+ private:
+  DockerTaskEngine& engine_;
+};
 
 std::optional<PullBehavior> parse_pull_behavior(std::string_view text) {
   if (text.empty() || text == "default") return PullBehavior::default_behavior;
@@ -117,6 +171,81 @@ DockerTaskEngine::DockerTaskEngine(asio::any_io_executor executor, dockerapi::Co
 }
 
 DockerTaskEngine::~DockerTaskEngine() { *alive_ = false; }
+
+// ---- ECS Exec ----
+
+execcmd::TaskSource& DockerTaskEngine::exec_tasks() {
+  if (!exec_side_) exec_side_ = std::make_unique<ExecSide>(*this);
+  return *exec_side_;
+}
+execcmd::ManagedAgentReporter& DockerTaskEngine::exec_reporter() {
+  if (!exec_side_) exec_side_ = std::make_unique<ExecSide>(*this);
+  return *exec_side_;
+}
+execcmd::ManagedAgentStore& DockerTaskEngine::exec_store() {
+  if (!exec_side_) exec_side_ = std::make_unique<ExecSide>(*this);
+  return *exec_side_;
+}
+
+std::shared_ptr<execcmd::Container> DockerTaskEngine::exec_mirror(Managed& m, const task::Container& c) {
+  auto& mirror = m.exec[c.name];
+  if (!mirror) {
+    mirror = std::make_shared<execcmd::Container>();
+    mirror->name = c.name;
+    mirror->managed_agents = c.managed_agents;  // the persisted states, after a restart too
+  }
+  mirror->runtime_id = c.docker_id;
+  mirror->known_status = exec_status(c.known_status);
+  return mirror;
+}
+
+execcmd::TaskInfo DockerTaskEngine::exec_info(Managed& m) {
+  execcmd::TaskInfo info;
+  info.arn = m.task.arn;
+  info.known_status = exec_status(m.task.known_status);
+  info.network_mode = m.task.network_mode;
+  for (const auto& c : m.task.containers) {
+    if (has_exec_agent(c)) info.containers.push_back(exec_mirror(m, c));
+  }
+  return info;
+}
+
+std::vector<execcmd::TaskInfo> DockerTaskEngine::exec_task_infos() {
+  std::vector<execcmd::TaskInfo> out;
+  for (auto& [arn, m] : tasks_) {
+    if (!m->removed) out.push_back(exec_info(*m));
+  }
+  return out;
+}
+
+void DockerTaskEngine::exec_copy_back(const std::string& task_arn, const execcmd::Container& mirror) {
+  auto it = tasks_.find(task_arn);
+  if (it == tasks_.end()) return;
+  task::Container* c = it->second->task.container(mirror.name);
+  if (c == nullptr) return;
+  bool changed = false;
+  for (auto& agent : c->managed_agents) {
+    const auto from = mirror.managed_agent(agent.name);
+    if (!from) continue;
+    task::ManagedAgentState state = from->state;
+    state.sent_status = agent.state.sent_status;  // what ECS was told is the event handler's
+    if (!(state == agent.state)) {
+      agent.state = std::move(state);
+      changed = true;
+    }
+  }
+  if (changed) save(*it->second);
+}
+
+void DockerTaskEngine::exec_reported(const execcmd::ManagedAgentEvent& event) {
+  auto it = tasks_.find(event.task_arn);
+  if (it != tasks_.end()) {
+    if (auto mirror = it->second->exec.find(event.container_name); mirror != it->second->exec.end()) {
+      exec_copy_back(event.task_arn, *mirror->second);
+    }
+  }
+  if (sink_ != nullptr) sink_->managed_agent_changed(event);
+}
 
 // ---- the TaskEngine side ----
 
@@ -481,6 +610,12 @@ void DockerTaskEngine::handle_change(Managed& m, Change change) {
                                  {"container", c->name},
                                  {"status", std::string(task::to_string(c->known_status))},
                                  {"dockerId", c->docker_id}});
+  if (exec_monitor_ != nullptr && c->known_status == ContainerStatus::stopped && has_exec_agent(*c)) {
+    // The agent's STOPPED goes before its container's (exec-manager.md §5.4).
+    auto mirror = exec_mirror(m, *c);
+    exec_monitor_->on_container_stopped(exec_info(m), *mirror);
+    exec_copy_back(m.task.arn, *mirror);
+  }
   emit_container(m, *c);
   const bool task_changed = task::update_known_status(m.task, now);
   task::update_desired_status(m.task);
@@ -754,6 +889,15 @@ asio::awaitable<void> DockerTaskEngine::create(ManagedPtr m, std::string name) {
   const std::string docker_name = c->docker_name;
   CreateContext context{options_.cluster, options_.region, {}, {}};
   if (auto env = image_env_.find(c->image); env != image_env_.end()) context.image_env = env->second;
+  if (exec_monitor_ != nullptr && has_exec_agent(*c)) {
+    // InitializeContainer; on failure the container is created without the exec mounts.
+    auto mirror = exec_mirror(*m, *c);
+    std::vector<std::string> binds;
+    if (exec_monitor_->on_container_create(exec_info(*m), *mirror, binds))
+      context.extra_binds = std::move(binds);
+    exec_copy_back(m->task.arn, *mirror);
+    c = m->task.container(name);
+  }
   auto body = build_create_body(m->task, *c, context);
   if (!body) {
     const std::string& text = body.error().message;
@@ -819,6 +963,16 @@ asio::awaitable<void> DockerTaskEngine::start(ManagedPtr m, std::string name) {
   if (inspected) {
     // Already exited (a short command): the STOPPED change follows from its event or inspection.
     change.inspect = std::move(*inspected);
+  }
+  if (exec_monitor_ != nullptr && change.inspect && change.inspect->state.running) {
+    if (const task::Container* now = m->task.container(name); now != nullptr && has_exec_agent(*now)) {
+      // StartAgent before RUNNING is taken, so the RUNNING change carries the agent's status.
+      auto mirror = exec_mirror(*m, *now);
+      mirror->known_status = execcmd::ContainerStatus::running;
+      (void)co_await exec_monitor_->on_container_started(exec_info(*m), mirror, id, m->calls);
+      if (!*alive) co_return;
+      exec_copy_back(m->task.arn, *mirror);
+    }
   }
   post(m, std::move(change));
 }
@@ -958,6 +1112,12 @@ asio::awaitable<void> DockerTaskEngine::cleanup(ManagedPtr m) {
   }
   if (!m->task.execution_credentials_id.empty())
     credentials_.remove_task_credentials(m->task.execution_credentials_id);
+  if (exec_manager_ != nullptr && !m->exec.empty()) {
+    if (auto r = exec_manager_->cleanup_task(exec_info(*m)); !r) {
+      log::warn("could not remove the task's ECS Exec logs",
+                {{"taskArn", m->task.arn}, {"error", r.error().message}});
+    }
+  }
   if (auto r = repository_.remove_task(m->task.arn); !r) {
     log::error("could not remove a task from the state",
                {{"taskArn", m->task.arn}, {"error", r.error().message}});

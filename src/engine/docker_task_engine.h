@@ -14,6 +14,14 @@
 //    stopped, and only once ECS accepted STOPPED; then its record leaves the store.
 //
 // Until Docker answers once, tasks are recorded and wait (the reference's engine Init).
+//
+// ECS Exec (task-engine.md §10, exec-manager.md §5), when set_exec() was called: an
+// exec-enabled container (managedAgents holds ExecuteCommandAgent) gets the SSM agent's bind
+// mounts at create (InitializeContainer; a failure is reported and the container is created
+// without them), its agent started after `docker start` and before RUNNING is taken (so the
+// RUNNING change carries the agent's status), the agent marked STOPPED before the container's
+// STOPPED, and the task's exec logs removed at cleanup. The exec manager works on mirrors of the
+// engine's containers; every state it writes is copied back into the task record and persisted.
 #pragma once
 
 #include <deque>
@@ -30,6 +38,7 @@
 #include "engine/task_engine.h"
 #include "events/state_change.h"
 #include "events/task_handler.h"
+#include "execcmd/monitor.h"
 #include "state/repository.h"
 
 namespace ecs::engine {
@@ -75,6 +84,16 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   // engine's TaskStateSource side); set before run().
   void set_sink(events::StateChangeSink& sink) { sink_ = &sink; }
   void set_region(std::string region) { options_.region = std::move(region); }
+  // ECS Exec: the monitor's hooks run at create/start/stop, the manager cleans up. The monitor is
+  // built over exec_tasks(), exec_reporter() and (as the manager's store) exec_store(). Set
+  // before run(); both outlive the engine's run.
+  void set_exec(execcmd::Manager& manager, execcmd::Monitor& monitor) {
+    exec_manager_ = &manager;
+    exec_monitor_ = &monitor;
+  }
+  execcmd::TaskSource& exec_tasks();
+  execcmd::ManagedAgentReporter& exec_reporter();
+  execcmd::ManagedAgentStore& exec_store();
   // Waits for Docker, reconciles the saved tasks with it, subscribes to its events and runs every
   // task, until `stop`.
   asio::awaitable<void> run(StopToken stop);
@@ -116,6 +135,8 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
     bool restopped = false;  // a container Docker restarted behind our back was stopped again
     int in_flight = 0;
     bool removed = false;
+    // ECS Exec's view of the exec-enabled containers, by name (made on first use).
+    std::map<std::string, std::shared_ptr<execcmd::Container>> exec;
   };
   using ManagedPtr = std::shared_ptr<Managed>;
 
@@ -155,6 +176,15 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   void on_docker_event(const dockerapi::DockerEvent& event);
   std::string registry_auth_for(const std::string& image) const;
 
+  // ECS Exec (see the top of this file).
+  class ExecSide;
+  std::shared_ptr<execcmd::Container> exec_mirror(Managed& m, const task::Container& c);
+  execcmd::TaskInfo exec_info(Managed& m);
+  // Copies the mirror's managed-agent states into the task's container and persists the task.
+  void exec_copy_back(const std::string& task_arn, const execcmd::Container& mirror);
+  void exec_reported(const execcmd::ManagedAgentEvent& event);
+  std::vector<execcmd::TaskInfo> exec_task_infos();
+
   asio::any_io_executor executor_;
   dockerapi::ContainerApi& docker_;
   state::Repository& repository_;
@@ -167,6 +197,9 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   std::set<std::string> pulled_images_;                                      // for `once`
   std::map<std::string, std::vector<std::string>> image_env_;                // image → its Env
   bool ready_ = false;
+  execcmd::Manager* exec_manager_ = nullptr;
+  execcmd::Monitor* exec_monitor_ = nullptr;
+  std::unique_ptr<ExecSide> exec_side_;
   StopToken stop_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -9,6 +9,8 @@
 #include <functional>
 
 #include "support/fake_container_api.h"
+#include "support/fake_exec_api.h"
+#include "support/fake_filesystem.h"
 #include "support/memory_repository.h"
 
 namespace ecs::engine {
@@ -376,6 +378,81 @@ TEST_F(Engine, AKnownTaskTakesOnlyAHigherDesiredStatusFromANewPayload) {
   again.desired_status = TaskStatus::stopped;
   ASSERT_TRUE(engine->add_task(again));
   ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+}
+
+// ECS Exec wired in (task-engine.md §10): the exec-enabled container is created with the SSM
+// agent's bind mounts, its agent is started after `docker start` so that the RUNNING change
+// carries managedAgents RUNNING "ExecuteCommandAgent started", the agent's state (id, exec id) is
+// in the task's durable record, and a stop reports the agent STOPPED with the container.
+TEST_F(Engine, EcsExecMountsStartsAndStopsTheAgentWithItsContainer) {
+  constexpr const char* kBin = "/managed-agents/execute-command/bin/3.3.40.0";
+  test::FakeFileSystem fs;
+  fs.add_dir("/managed-agents/execute-command/bin");
+  fs.add_dir(kBin);
+  for (const char* b : {"amazon-ssm-agent", "ssm-agent-worker", "ssm-session-worker"})
+    fs.add_file(std::string(kBin) + "/" + b);
+  fs.add_dir("/managed-agents/execute-command/certs");
+  fs.add_file("/managed-agents/execute-command/certs/tls-ca-bundle.pem");
+  test::FakeExecApi exec_docker;
+  exec_docker.on_create = [](const auto&) -> Result<std::string> { return std::string("exec-1"); };
+  exec_docker.on_start = [](const auto&) -> Result<void> { return {}; };
+  exec_docker.on_inspect = [](const auto&) -> Result<dockerapi::ExecInspect> {
+    dockerapi::ExecInspect e;
+    e.running = true;
+    e.pid = 4242;
+    return e;
+  };
+  execcmd::ManagerOptions mo;
+  mo.new_uuid = [] { return std::string("uuid-1"); };
+  start();
+  execcmd::Manager manager(mo, fs, clock, jitter, &engine->exec_store());
+  execcmd::Monitor monitor(manager, exec_docker, engine->exec_tasks(), engine->exec_reporter(), clock,
+                           jitter);
+  engine->set_exec(manager, monitor);
+
+  task::Container web = container("web");
+  task::ManagedAgent agent;
+  agent.name = std::string(task::kExecuteCommandAgentName);
+  agent.properties = task::StringMap{{"sessionLimit", "2"}};
+  web.managed_agents.push_back(agent);
+  ASSERT_TRUE(engine->add_task(payload({web, container("plain", false)})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+
+  const auto* created = docker.by_name("-web-");
+  ASSERT_NE(created, nullptr);
+  EXPECT_NE(created->body.find("/var/lib/ecs/deps/execute-command/bin/3.3.40.0/amazon-ssm-agent:"
+                               "/ecs-execute-command-uuid-1/amazon-ssm-agent:ro"),
+            std::string::npos)
+      << created->body;
+  EXPECT_EQ(docker.by_name("-plain-")->body.find("execute-command"), std::string::npos);
+  ASSERT_EQ(exec_docker.creates.size(), 1u);
+  EXPECT_EQ(exec_docker.creates[0].container_id, created->id);
+
+  const auto* running = submitter.find(TaskStatus::running);
+  ASSERT_EQ(running->managed_agents.size(), 1u);
+  EXPECT_EQ(running->managed_agents[0].container_name, "web");
+  EXPECT_EQ(running->managed_agents[0].status, task::ManagedAgentStatus::running);
+  EXPECT_EQ(running->managed_agents[0].reason, "ExecuteCommandAgent started");
+  // Durable: a restarted agent finds the running SSM agent's exec id (exec-manager.md §5.5).
+  io.run_for(20ms);  // the submit's bookkeeping
+  ASSERT_EQ(repository.tasks.count(kArn), 1u);
+  const auto& saved_agent = repository.tasks.at(kArn).container("web")->managed_agents.at(0).state;
+  EXPECT_EQ(saved_agent.id, "uuid-1");
+  EXPECT_EQ(task::AgentMetadata::from_map(saved_agent.metadata).docker_exec_id, "exec-1");
+  EXPECT_EQ(saved_agent.sent_status, task::ManagedAgentStatus::running);
+
+  ASSERT_TRUE(engine->stop_task(kArn));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  bool agent_stopped = false;
+  for (const auto& change : submitter.sent) {
+    for (const auto& m : change.managed_agents) {
+      if (m.status == task::ManagedAgentStatus::stopped) {
+        agent_stopped = true;
+        EXPECT_EQ(m.reason, "Received Container Stopped event");
+      }
+    }
+  }
+  EXPECT_TRUE(agent_stopped);
 }
 
 }  // namespace
