@@ -217,6 +217,28 @@ TEST_F(AgentOnDocker, AfterASigkillTheRestartedAgentReattachesAndReportsWhatDied
   expect_no_secret_in(agent->output() + again->output());
 }
 
+// A pull that fails (ECS_IMAGE_PULL_BEHAVIOR=always, and no registry is reachable from the
+// private engine): the task is reported STOPPED, the container's reason names the pull error
+// as Docker gave it, and nothing is created.
+TEST_F(AgentOnDocker, AFailedPullStopsTheTaskWithTheReasonAndCreatesNothing) {
+  ECS_REQUIRE_DOCKERD(dockerd);
+  use(dockerd);
+  auto agent = start_with("agent.log", {{"ECS_IMAGE_PULL_BEHAVIOR", "always"}});
+  ASSERT_TRUE(wait_for([&] { return acs_.connection_count() >= 1; })) << agent->output();
+  acs_.send(payload(1, task_json(arn_, "ecs-test/not-in-any-registry:1", "RUNNING", 0)));
+  ASSERT_TRUE(wait_for([&] { return change_with("STOPPED").has_value(); }, 90s)) << agent->output();
+  // init is pulled first (web depends on it); web is never pulled.
+  const auto init = last_reported("init");
+  ASSERT_TRUE(init) << describe(*change_with("STOPPED"));
+  EXPECT_EQ(init->status, "STOPPED");
+  EXPECT_TRUE(init->reason.starts_with("CannotPullContainerError: ")) << init->reason;
+  EXPECT_TRUE(init->runtime_id.empty());
+  EXPECT_FALSE(change_with("RUNNING").has_value());
+  EXPECT_TRUE(task_containers(false).empty()) << "a container was created";
+  agent->signal(SIGTERM);
+  ASSERT_TRUE(agent->wait_for_exit(10s)) << agent->output();
+}
+
 // `make run` with the engine of this test run: the control plane sends a busybox task, the agent
 // reports it RUNNING and, after desiredStatus STOPPED, STOPPED, and cleans it up; Ctrl-C stops all.
 TEST(MakeRun, ShowsATaskRunningAndStopping) {

@@ -181,7 +181,14 @@ TEST_F(Engine, DesiredStoppedStopsInReverseOrderThenCleansUpOnceStoppedWasSent) 
   task::Container app = container("app");
   app.depends_on = {{"db", "START"}};
   start();
-  ASSERT_TRUE(engine->add_task(payload({container("db"), app})));
+  task::Task t = payload({container("db"), app});
+  t.credentials_id = "role-creds";
+  t.execution_credentials_id = "exec-creds";
+  for (const char* id : {"role-creds", "exec-creds"}) {
+    ASSERT_TRUE(
+        credentials.set_task_credentials({kArn, "TaskApplication", id, "arn:role", "AKID", "s", "t", "x"}));
+  }
+  ASSERT_TRUE(engine->add_task(t));
   ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
   const std::string db = id_of("db"), a = id_of("app");
   ASSERT_TRUE(engine->stop_task(kArn));
@@ -191,7 +198,10 @@ TEST_F(Engine, DesiredStoppedStopsInReverseOrderThenCleansUpOnceStoppedWasSent) 
   };
   EXPECT_LT(index("stop " + a + " 30"), index("stop " + db + " 30")) << "dependents stop first";
   EXPECT_LT(index("start " + db), index("create " + docker.containers.at(a).name)) << "app waited for db";
+  // The task role's credentials go at STOPPED, the execution role's at cleanup (reference #2993).
+  EXPECT_FALSE(credentials.get_task_credentials("role-creds").has_value());
   ASSERT_TRUE(run_until([&] { return engine->find_task(kArn) == nullptr; }));
+  EXPECT_FALSE(credentials.get_task_credentials("exec-creds").has_value());
   EXPECT_TRUE(docker.containers.empty()) << "removed at cleanup";
   EXPECT_FALSE(repository.tasks.contains(kArn)) << "the record leaves the store";
 }
