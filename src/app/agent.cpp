@@ -237,8 +237,9 @@ asio::awaitable<int> Agent::run(StopToken stop) {
     options.engine_auth_data = config_.engine_auth_data;
     options.stop_timeout = config_.container_stop_timeout;
     options.cleanup_wait = config_.task_cleanup_wait;
-    auto engine = std::make_unique<engine::DockerTaskEngine>(
-        io_.get_executor(), *docker_, *repository_, credentials_, clock_, options, std::move(saved->tasks));
+    auto engine =
+        std::make_unique<engine::DockerTaskEngine>(io_.get_executor(), *docker_, *repository_, credentials_,
+                                                   clock_, jitter_, options, std::move(saved->tasks));
     docker_engine_ = engine.get();
     engine_ = std::move(engine);
     if (exec_dependencies_present(exec_paths_.agent_deps_dir)) {

@@ -17,6 +17,8 @@ namespace {
 using dockerapi::DockerErrc;
 using task::ContainerStatus;
 using task::TaskStatus;
+// The reference's jitter on every Docker retry (utils/retry: 20 % of the delay).
+constexpr double kRetryJitter = 0.2;
 
 std::string random_suffix() {
   std::string hexdigits;
@@ -151,13 +153,14 @@ std::optional<PullBehavior> parse_pull_behavior(std::string_view text) {
 
 DockerTaskEngine::DockerTaskEngine(asio::any_io_executor executor, dockerapi::ContainerApi& docker,
                                    state::Repository& repository, credentials::CredentialsStore& credentials,
-                                   Clock& clock, DockerTaskEngineOptions options,
+                                   Clock& clock, Jitter& jitter, DockerTaskEngineOptions options,
                                    std::vector<task::Task> saved)
     : executor_(std::move(executor)),
       docker_(docker),
       repository_(repository),
       credentials_(credentials),
       clock_(clock),
+      jitter_(jitter),
       options_(std::move(options)) {
   for (auto& t : saved) {
     auto m = std::make_shared<Managed>();
@@ -375,7 +378,8 @@ void DockerTaskEngine::persist_task(const std::string& task_arn) {
 asio::awaitable<void> DockerTaskEngine::run(StopToken stop) {
   stop_ = stop;
   auto alive = alive_;
-  auto delay = options_.docker_retry_min;
+  ExponentialBackoff backoff(options_.docker_retry_min, options_.docker_retry_max, kRetryJitter, 2.0,
+                             jitter_);
   bool told = false;
   for (;;) {
     auto ping = co_await docker_.ping(options_.ping_timeout, stop);
@@ -385,8 +389,7 @@ asio::awaitable<void> DockerTaskEngine::run(StopToken stop) {
       log::warn("waiting for Docker before running tasks", {{"error", ping.error().message}});
       told = true;
     }
-    if (!co_await clock_.sleep(delay, stop)) co_return;
-    delay = std::min(delay * 2, options_.docker_retry_max);
+    if (!co_await clock_.sleep(backoff.next(), stop)) co_return;
   }
   ready_ = true;
   log::info("task engine ready", {{"tasks", std::to_string(tasks_.size())}});
@@ -847,8 +850,22 @@ asio::awaitable<void> DockerTaskEngine::pull(ManagedPtr m, std::string name) {
     dockerapi::PullOptions options = options_.pull;
     options.registry_auth = registry_auth_for(image);
     log::info("pulling image", {{"taskArn", m->task.arn}, {"container", name}, {"image", image}});
-    auto pulled = co_await docker_.pull_image(image, options, m->calls);
-    if (!*alive) co_return;
+    ExponentialBackoff backoff(options_.pull_retry_min, options_.pull_retry_max, kRetryJitter, 2.0, jitter_);
+    Result<void> pulled = make_error(DockerErrc::canceled, "not tried");
+    for (int attempt = 1; attempt <= options_.pull_attempts; ++attempt) {
+      pulled = co_await docker_.pull_image(image, options, m->calls);
+      if (!*alive) co_return;
+      if (pulled || attempt == options_.pull_attempts || m->calls.stopped() ||
+          m->task.desired_status == task::TaskStatus::stopped)
+        break;
+      log::warn("pulling image failed; trying again", {{"taskArn", m->task.arn},
+                                                       {"image", image},
+                                                       {"attempt", std::to_string(attempt)},
+                                                       {"error", pulled.error().message}});
+      const bool waited = co_await clock_.sleep(backoff.next(), m->calls);
+      if (!*alive) co_return;
+      if (!waited) break;
+    }
     m->task.pull_stopped_at = clock_.wall_now();
     if (!pulled) {
       change.error = call_error("CannotPullContainerError", pulled.error());
@@ -987,7 +1004,7 @@ asio::awaitable<void> DockerTaskEngine::stop(ManagedPtr m, std::string name) {
       c->stop_timeout > 0 ? std::chrono::seconds(c->stop_timeout)
                           : std::max(std::chrono::duration_cast<std::chrono::seconds>(options_.stop_timeout),
                                      std::chrono::seconds(1));
-  auto delay = options_.stop_retry_min;
+  ExponentialBackoff backoff(options_.stop_retry_min, options_.stop_retry_max, kRetryJitter, 1.3, jitter_);
   Result<void> stopped = make_error(DockerErrc::canceled, "not tried");
   for (int attempt = 1; attempt <= options_.stop_attempts; ++attempt) {
     stopped = co_await docker_.stop_container(id, static_cast<int>(grace.count()),
@@ -995,9 +1012,7 @@ asio::awaitable<void> DockerTaskEngine::stop(ManagedPtr m, std::string name) {
     if (!*alive || stop_.stopped()) co_return;
     if (stopped || stopped.error().code == DockerErrc::not_found) break;
     if (attempt < options_.stop_attempts) {
-      (void)co_await clock_.sleep(delay, stop_);
-      delay = std::min(std::chrono::duration_cast<std::chrono::nanoseconds>(delay * 1.3),
-                       options_.stop_retry_max);
+      (void)co_await clock_.sleep(backoff.next(), stop_);
     }
   }
   if (!stopped) {
@@ -1023,20 +1038,20 @@ asio::awaitable<void> DockerTaskEngine::stop(ManagedPtr m, std::string name) {
 
 asio::awaitable<void> DockerTaskEngine::watch_events(StopToken stop) {
   auto alive = alive_;
-  auto delay = options_.docker_retry_min;
+  ExponentialBackoff backoff(options_.docker_retry_min, options_.docker_retry_max, kRetryJitter, 2.0,
+                             jitter_);
   for (;;) {
     auto ended =
         co_await docker_.watch_events([this](dockerapi::DockerEvent e) { on_docker_event(e); }, stop);
     if (!*alive || stop.stopped()) co_return;
     log::warn("the Docker event stream ended; subscribing again", {{"error", ended.error().message}});
     for (;;) {
-      if (!co_await clock_.sleep(delay, stop)) co_return;
+      if (!co_await clock_.sleep(backoff.next(), stop)) co_return;
       auto ping = co_await docker_.ping(options_.ping_timeout, stop);
       if (!*alive || stop.stopped()) co_return;
       if (ping) break;
-      delay = std::min(delay * 2, options_.docker_retry_max);
     }
-    delay = options_.docker_retry_min;
+    backoff.reset();
     // Whatever happened while the stream was down is found by looking.
     for (auto& [arn, m] : tasks_) {
       if (m->loop_started) check_task_state(m);

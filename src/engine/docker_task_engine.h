@@ -67,6 +67,11 @@ struct DockerTaskEngineOptions {
   std::chrono::nanoseconds sent_poll = std::chrono::seconds(30);
   std::chrono::nanoseconds docker_retry_min = std::chrono::seconds(1);
   std::chrono::nanoseconds docker_retry_max = std::chrono::seconds(30);
+  // Pull retries (§4.2): 5 attempts, 1.1 s doubling up to 5 s, 20 % jitter; every error retried.
+  int pull_attempts = 5;
+  std::chrono::nanoseconds pull_retry_min = std::chrono::milliseconds(1100);
+  std::chrono::nanoseconds pull_retry_max = std::chrono::seconds(5);
+  // Stop retries (§4.7): 5 attempts, 1 s ×1.3 up to 5 s, 20 % jitter; No such container is final.
   int stop_attempts = 5;
   std::chrono::nanoseconds stop_retry_min = std::chrono::seconds(1);
   std::chrono::nanoseconds stop_retry_max = std::chrono::seconds(5);
@@ -77,7 +82,7 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
  public:
   DockerTaskEngine(asio::any_io_executor executor, dockerapi::ContainerApi& docker,
                    state::Repository& repository, credentials::CredentialsStore& credentials, Clock& clock,
-                   DockerTaskEngineOptions options, std::vector<task::Task> saved);
+                   Jitter& jitter, DockerTaskEngineOptions options, std::vector<task::Task> saved);
   ~DockerTaskEngine() override;
 
   // Where state changes go (the TaskHandler, which reads the live tasks back through this
@@ -190,6 +195,7 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   state::Repository& repository_;
   credentials::CredentialsStore& credentials_;
   Clock& clock_;
+  Jitter& jitter_;
   DockerTaskEngineOptions options_;
   events::StateChangeSink* sink_ = nullptr;
   std::map<std::string, ManagedPtr> tasks_;

@@ -50,7 +50,7 @@ TEST(EngineOnDockerd, RunsATwoContainerTaskReportsExitCodesAndStopsItLeavingNoth
   options.sent_poll = 100ms;
   options.pull.begin = 20s;
   const std::string arn = "arn:aws:ecs:us-west-2:123456789012:task/engine-test/" + std::to_string(::getpid());
-  DockerTaskEngine engine(io.get_executor(), **client, repository, credentials, clock, options, {});
+  DockerTaskEngine engine(io.get_executor(), **client, repository, credentials, clock, jitter, options, {});
   events::TaskHandlerOptions ho;
   ho.drain_min = 100ms;
   ho.drain_max = 200ms;

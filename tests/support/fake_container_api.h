@@ -28,6 +28,7 @@ class FakeContainerApi : public dockerapi::ContainerApi {
   // What exists and what works.
   std::set<std::string> images;                 // present locally
   std::set<std::string> pullable;               // a pull succeeds (and adds the image)
+  int pull_failures = 0;                        // the next this many pulls fail, whatever the image
   bool down = false;                            // every call fails as with no daemon
   std::map<std::string, int> exit_at_start;     // container name part → exits at once with that code
   std::map<std::string, Container> containers;  // by id
@@ -178,6 +179,10 @@ class FakeContainerApi : public dockerapi::ContainerApi {
     co_await yield();
     calls.push_back("pull " + image);
     if (down) co_return unreachable();
+    if (pull_failures > 0) {
+      --pull_failures;
+      co_return make_error(dockerapi::DockerErrc::pull_failed, "toomanyrequests: rate limit exceeded");
+    }
     if (!pullable.contains(image)) {
       co_return make_error(
           dockerapi::DockerErrc::pull_failed,

@@ -71,6 +71,8 @@ class Engine : public ::testing::Test {
     options.docker_retry_max = 20ms;
     options.stop_retry_min = 1ms;
     options.stop_retry_max = 2ms;
+    options.pull_retry_min = 1ms;
+    options.pull_retry_max = 2ms;
   }
   ~Engine() override {
     stop.stop();
@@ -79,7 +81,7 @@ class Engine : public ::testing::Test {
   }
   void start(std::vector<task::Task> saved = {}) {
     engine = std::make_unique<DockerTaskEngine>(io.get_executor(), docker, repository, credentials, clock,
-                                                options, std::move(saved));
+                                                jitter, options, std::move(saved));
     events::TaskHandlerOptions ho;
     ho.drain_min = 20ms;
     ho.drain_max = 40ms;
@@ -254,6 +256,7 @@ TEST_F(Engine, APullFailureUnderAlwaysStopsTheTaskWithTheDaemonsReason) {
       stopped->containers[0].reason.starts_with("CannotPullContainerError: pull access denied for busybox"))
       << stopped->containers[0].reason;
   EXPECT_EQ(docker.count("create"), 0);
+  EXPECT_EQ(docker.count("pull"), 5) << "5 attempts (§4.2)";
   EXPECT_EQ(submitter.find(TaskStatus::running), nullptr) << "PENDING → STOPPED, never RUNNING";
 }
 
@@ -262,7 +265,16 @@ TEST_F(Engine, ACachedImageRunsWhenTheRegistryIsUnreachableUnderDefault) {
   start();
   ASSERT_TRUE(engine->add_task(payload({container("web")})));
   ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
-  EXPECT_EQ(docker.count("pull"), 1);
+  EXPECT_EQ(docker.count("pull"), 5) << "the reference's 5 attempts, then the cached image";
+}
+
+TEST_F(Engine, AFailedPullIsTriedAgainAndTheTaskRunsWhenAnAttemptSucceeds) {
+  options.pull_behavior = PullBehavior::always;
+  docker.pull_failures = 2;
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  EXPECT_EQ(docker.count("pull"), 3);
 }
 
 TEST_F(Engine, ACachedImageIsNotPulledUnderPreferCached) {
