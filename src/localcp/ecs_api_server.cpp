@@ -19,6 +19,7 @@ EcsApiServer::EcsApiServer(ServerThread& servers, const IssuedCertificate& certi
   port_ = servers.start_http(
       [this, &servers](server::Request& req, const server::Peer&) -> asio::awaitable<server::Response> {
         Call call;
+        call.received_at = std::chrono::system_clock::now();
         const std::string target(req["X-Amz-Target"]);
         call.operation = target.substr(target.find('.') + 1);
         call.body = req.body();

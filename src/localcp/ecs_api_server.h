@@ -32,6 +32,7 @@ class EcsApiServer {
     bool signature_ok = false;
     std::string signature_error;
     std::string authorization;
+    std::chrono::system_clock::time_point received_at{};  // when its head and body were read
   };
 
   static constexpr const char* kAccessKeyId = "AKIDFAKEECS";
