@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/error_category.h"
 #include "core/json_writer.h"
 
 namespace ecs::acs {
@@ -30,7 +31,7 @@ using AllShapes = std::tuple<
     StageUpdateMessage, TaskIdentifier, TaskManifestMessage, TaskStopVerificationAck,
     TaskStopVerificationMessage>;
 
-class DecodeCategory : public boost::system::error_category {
+class DecodeCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "acs-decode"; }
   std::string message(int ev) const override {

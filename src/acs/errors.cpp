@@ -1,11 +1,12 @@
 #include "acs/errors.h"
 
 #include "acs/codec.h"
+#include "core/error_category.h"
 
 namespace ecs::acs {
 namespace {
 
-class AcsCategory : public boost::system::error_category {
+class AcsCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "acs"; }
   std::string message(int ev) const override {

@@ -6,13 +6,14 @@
 #include <sstream>
 
 #include "app/environment_variables.h"
+#include "core/error_category.h"
 #include "platform/paths.h"
 
 namespace ecs::app {
 
 namespace {
 
-class ConfigCategory : public boost::system::error_category {
+class ConfigCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "config"; }
   std::string message(int ev) const override {

@@ -7,6 +7,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/error_category.h"
 #include "core/file.h"
 #include "core/log.h"
 #include "core/rfc3339.h"
@@ -14,7 +15,7 @@
 namespace ecs::aws {
 namespace {
 
-class CredentialsCategory : public boost::system::error_category {
+class CredentialsCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "credentials"; }
   std::string message(int ev) const override {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/error_category.h"
 #include "core/json_writer.h"
 #include "core/log.h"
 
@@ -14,7 +15,7 @@ constexpr std::string_view kTargetPrefix = "AmazonEC2ContainerServiceV20141113."
 constexpr std::string_view kContentType = "application/x-amz-json-1.1";
 constexpr std::size_t kMaxReasonLength = 1024;  // ecsMaxContainerReasonLength
 
-class EcsCategory : public boost::system::error_category {
+class EcsCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "ecs-api"; }
   std::string message(int ev) const override {

@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <mutex>
+#include <vector>
+
+#include "core/error_category.h"
 
 namespace ecs::aws {
 namespace {
 
-class HttpCategory : public boost::system::error_category {
+class HttpCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "http"; }
   std::string message(int ev) const override {

@@ -3,10 +3,12 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/error_category.h"
+
 namespace ecs::aws {
 namespace {
 
-class ImdsCategory : public boost::system::error_category {
+class ImdsCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "imds"; }
   std::string message(int ev) const override {

@@ -2,10 +2,12 @@
 
 #include <cstdio>
 
+#include "core/error_category.h"
+
 namespace ecs::dockerapi {
 namespace {
 
-class DockerCategory : public boost::system::error_category {
+class DockerCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "docker"; }
   std::string message(int ev) const override {

@@ -1,9 +1,11 @@
 #include "execcmd/errors.h"
 
+#include "core/error_category.h"
+
 namespace ecs::execcmd {
 namespace {
 
-class ExecCategory : public boost::system::error_category {
+class ExecCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "execcmd"; }
   std::string message(int ev) const override {

@@ -2,51 +2,51 @@
 
 namespace ecs::execcmd {
 
-const ManagedAgent* Container::find(std::string_view name) const {
+const ManagedAgent* Container::find(std::string_view agent_name) const {
   for (const auto& a : managed_agents) {
-    if (a.name == name) return &a;
+    if (a.name == agent_name) return &a;
   }
   return nullptr;
 }
 
-ManagedAgent* Container::find(std::string_view name) {
-  return const_cast<ManagedAgent*>(static_cast<const Container*>(this)->find(name));
+ManagedAgent* Container::find(std::string_view agent_name) {
+  return const_cast<ManagedAgent*>(static_cast<const Container*>(this)->find(agent_name));
 }
 
-std::optional<ManagedAgent> Container::managed_agent(std::string_view name) const {
-  const ManagedAgent* a = find(name);
+std::optional<ManagedAgent> Container::managed_agent(std::string_view agent_name) const {
+  const ManagedAgent* a = find(agent_name);
   if (a == nullptr) return std::nullopt;
   return *a;
 }
 
-bool Container::update_managed_agent(std::string_view name, const ManagedAgentState& state) {
-  ManagedAgent* a = find(name);
+bool Container::update_managed_agent(std::string_view agent_name, const ManagedAgentState& state) {
+  ManagedAgent* a = find(agent_name);
   if (a == nullptr) return false;
   a->state = state;
   return true;
 }
 
-bool Container::update_managed_agent_status(std::string_view name, ManagedAgentStatus status) {
-  ManagedAgent* a = find(name);
+bool Container::update_managed_agent_status(std::string_view agent_name, ManagedAgentStatus status) {
+  ManagedAgent* a = find(agent_name);
   if (a == nullptr) return false;
   a->state.status = status;
   return true;
 }
 
-bool Container::update_managed_agent_sent_status(std::string_view name, ManagedAgentStatus status) {
-  ManagedAgent* a = find(name);
+bool Container::update_managed_agent_sent_status(std::string_view agent_name, ManagedAgentStatus status) {
+  ManagedAgent* a = find(agent_name);
   if (a == nullptr) return false;
   a->state.sent_status = status;
   return true;
 }
 
-ManagedAgentStatus Container::managed_agent_status(std::string_view name) const {
-  const ManagedAgent* a = find(name);
+ManagedAgentStatus Container::managed_agent_status(std::string_view agent_name) const {
+  const ManagedAgent* a = find(agent_name);
   return a == nullptr ? ManagedAgentStatus::none : a->state.status;
 }
 
-ManagedAgentStatus Container::managed_agent_sent_status(std::string_view name) const {
-  const ManagedAgent* a = find(name);
+ManagedAgentStatus Container::managed_agent_sent_status(std::string_view agent_name) const {
+  const ManagedAgent* a = find(agent_name);
   return a == nullptr ? ManagedAgentStatus::none : a->state.sent_status;
 }
 

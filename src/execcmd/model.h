@@ -52,17 +52,17 @@ class Container {
   ContainerStatus known_status = ContainerStatus::none;
   std::vector<ManagedAgent> managed_agents;
 
-  std::optional<ManagedAgent> managed_agent(std::string_view name) const;
-  bool update_managed_agent(std::string_view name, const ManagedAgentState& state);
-  bool update_managed_agent_status(std::string_view name, ManagedAgentStatus status);
-  bool update_managed_agent_sent_status(std::string_view name, ManagedAgentStatus status);
-  ManagedAgentStatus managed_agent_status(std::string_view name) const;
-  ManagedAgentStatus managed_agent_sent_status(std::string_view name) const;
+  std::optional<ManagedAgent> managed_agent(std::string_view agent_name) const;
+  bool update_managed_agent(std::string_view agent_name, const ManagedAgentState& state);
+  bool update_managed_agent_status(std::string_view agent_name, ManagedAgentStatus status);
+  bool update_managed_agent_sent_status(std::string_view agent_name, ManagedAgentStatus status);
+  ManagedAgentStatus managed_agent_status(std::string_view agent_name) const;
+  ManagedAgentStatus managed_agent_sent_status(std::string_view agent_name) const;
   AsyncMutex& exec_lock() { return exec_lock_; }
 
  private:
-  ManagedAgent* find(std::string_view name);
-  const ManagedAgent* find(std::string_view name) const;
+  ManagedAgent* find(std::string_view agent_name);
+  const ManagedAgent* find(std::string_view agent_name) const;
   AsyncMutex exec_lock_;
 };
 

@@ -1,9 +1,11 @@
 #include "state/errors.h"
 
+#include "core/error_category.h"
+
 namespace ecs::state {
 namespace {
 
-class StateCategory : public boost::system::error_category {
+class StateCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "state"; }
   std::string message(int ev) const override {

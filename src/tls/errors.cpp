@@ -4,10 +4,12 @@
 
 #include <string>
 
+#include "core/error_category.h"
+
 namespace ecs::tls {
 namespace {
 
-class TlsCategory : public boost::system::error_category {
+class TlsCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "tls"; }
   std::string message(int ev) const override {
@@ -39,7 +41,7 @@ class TlsCategory : public boost::system::error_category {
   }
 };
 
-class MbedtlsCategory : public boost::system::error_category {
+class MbedtlsCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "mbedtls"; }
   std::string message(int ev) const override {

@@ -4,12 +4,13 @@
 
 #include <cstdlib>
 
+#include "core/error_category.h"
 #include "core/file.h"
 
 namespace ecs::tls {
 namespace {
 
-class TrustStoreCategory : public boost::system::error_category {
+class TrustStoreCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "trust-store"; }
   std::string message(int ev) const override {

@@ -6,6 +6,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "core/error_category.h"
 #include "core/log.h"
 #include "tls/errors.h"
 
@@ -19,7 +20,7 @@ namespace {
 // The reference's text (its wsclient/client.go), used wherever a write finds no connection.
 constexpr const char* kNotConnectedText = "the connection is currently nil. Please connect and try again.";
 
-class ConnectionCategory : public boost::system::error_category {
+class ConnectionCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "wsclient-connection"; }
   std::string message(int ev) const override {

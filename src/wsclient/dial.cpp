@@ -7,6 +7,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "core/digest.h"
+#include "core/error_category.h"
 
 namespace ecs::wsclient {
 
@@ -17,7 +18,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-class DialCategory : public boost::system::error_category {
+class DialCategory : public ErrorCategory {
  public:
   const char* name() const noexcept override { return "wsclient"; }
   std::string message(int ev) const override {

@@ -143,7 +143,9 @@ TEST_F(SessionTest, ReconnectDelayRules) {
   // The sequence and the cap: 250 ms x1.5 up to 2 min, +20 % jitter.
   FixedJitter max_jitter(0.999999);
   ExponentialBackoff b(250ms, 2min, 0.2, 1.5, max_jitter);
-  auto ms = [](std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  auto ms = [](std::chrono::nanoseconds delay) {
+    return std::chrono::duration<double, std::milli>(delay).count();
+  };
   EXPECT_NEAR(ms(b.next()), 300, 0.1);
   EXPECT_NEAR(ms(b.next()), 450, 0.1);
   for (int i = 0; i < 30; ++i) b.next();

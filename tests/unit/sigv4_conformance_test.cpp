@@ -152,8 +152,8 @@ TEST_P(SigV4Conformance, HeaderAndQueryModes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Suite, SigV4Conformance, ::testing::ValuesIn(cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) {
-                           std::string n = info.param.name;
+                         [](const ::testing::TestParamInfo<Case>& param_info) {
+                           std::string n = param_info.param.name;
                            for (char& ch : n) {
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            }
