@@ -133,16 +133,59 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
   return std::nullopt;
 }
 
-HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) { global_init(); }
+// Idle curl handles of one client (and its copies). A handle keeps its own connection cache, so
+// only one thread uses a handle at a time and no connection is shared between threads (libcurl
+// documents a shared connection cache as unsafe across threads).
+struct HttpClient::Handles {
+  std::mutex mutex;
+  std::vector<CURL*> idle;
+
+  Handles() = default;
+  Handles(const Handles&) = delete;
+  Handles& operator=(const Handles&) = delete;
+  ~Handles() {
+    for (CURL* h : idle) curl_easy_cleanup(h);
+  }
+
+  CURL* take() {
+    {
+      std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        CURL* h = idle.back();
+        idle.pop_back();
+        return h;
+      }
+    }
+    return curl_easy_init();
+  }
+  // Options go back to their defaults (the pointers into the finished request with them); the
+  // connections, DNS and TLS session caches stay.
+  void give_back(CURL* h) {
+    curl_easy_reset(h);
+    std::lock_guard lock(mutex);
+    if (idle.size() < kMaxIdleHandles) {
+      idle.push_back(h);
+      return;
+    }
+    curl_easy_cleanup(h);  // more requests ran at once than are usually kept
+  }
+};
+
+HttpClient::HttpClient(HttpClientOptions options)
+    : options_(std::move(options)), handles_(std::make_shared<Handles>()) {
+  global_init();
+}
 
 Result<HttpResponse> HttpClient::perform(const HttpRequest& request, const std::atomic<bool>* cancel) const {
   auto parsed = parse_url(request.url);
   if (!parsed) return parsed.error();
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return make_error(HttpErrc::transfer_failed, "cannot create an HTTP handle");
-  CURL* h = curl.get();
   Transfer transfer{{}, options_.max_response_bytes, false, cancel};
   char error_text[CURL_ERROR_SIZE] = {};
+  // Declared after what the handle points into, so it goes back (and is reset) before they go.
+  auto give_back = [pool = handles_](CURL* handle) { pool->give_back(handle); };
+  std::unique_ptr<CURL, decltype(give_back)> curl(handles_->take(), give_back);
+  if (!curl) return make_error(HttpErrc::transfer_failed, "cannot create an HTTP handle");
+  CURL* h = curl.get();
 
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);

@@ -56,6 +56,11 @@ struct HttpClientOptions {
   std::size_t max_response_bytes = std::size_t{16} * 1024 * 1024;
 };
 
+// Connections are kept open between requests: a finished transfer's curl handle goes back to a
+// small pool with its connection cache, so the next request to the same endpoint (the state
+// changes to ECS, one after another) skips the TCP and TLS handshakes. A connection the server
+// closed meanwhile is noticed by libcurl and replaced. Copies share the pool; perform() may be
+// called from several threads at once (each takes its own handle).
 class HttpClient {
  public:
   explicit HttpClient(HttpClientOptions options);
@@ -64,8 +69,12 @@ class HttpClient {
   Result<HttpResponse> perform(const HttpRequest& request, const std::atomic<bool>* cancel = nullptr) const;
   const HttpClientOptions& options() const { return options_; }
 
+  static constexpr std::size_t kMaxIdleHandles = 4;
+
  private:
+  struct Handles;
   HttpClientOptions options_;
+  std::shared_ptr<Handles> handles_;
 };
 
 }  // namespace ecs::aws

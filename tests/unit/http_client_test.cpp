@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <set>
+#include <thread>
+
 #include "support/connect_proxy.h"
 #include "support/env.h"
 #include "support/fake_names.h"
@@ -28,16 +32,23 @@ HttpRequest get(const std::string& url, std::chrono::milliseconds timeout = 42s)
 class HttpClientTest : public ::testing::Test {
  protected:
   // An HTTPS server on the server thread presenting a certificate for `names`.
-  std::uint16_t https_server(std::vector<std::string> names = {"localhost"}) {
+  // `idle_close`: how long the server keeps an idle connection open.
+  std::uint16_t https_server(std::vector<std::string> names = {"localhost"},
+                             std::chrono::milliseconds idle_close = 5s) {
     test::CertificateSpec spec;
     spec.dns_names = names;
     spec.common_name = names.front();
     auto cert = ca_.issue(spec);
     server::HttpServerOptions options;
     options.tls = *tls::Context::server(cert.chain_pem, cert.key_pem);
+    options.read_timeout = idle_close;
     return servers_.start_http(
-        [this](server::Request& req, const server::Peer&) -> asio::awaitable<server::Response> {
+        [this](server::Request& req, const server::Peer& peer) -> asio::awaitable<server::Response> {
           ++requests_;
+          {
+            std::lock_guard lock(peers_mutex_);
+            peers_.push_back(peer.address);
+          }
           co_return server::make_response(req, http::status::ok,
                                           "{\"echo\":\"" + std::string(req.target()) + "\"}");
         },
@@ -57,6 +68,13 @@ class HttpClientTest : public ::testing::Test {
   test::TempDir dir_;
   test::ServerThread servers_;
   std::atomic<int> requests_{0};
+  std::mutex peers_mutex_;
+  std::vector<std::string> peers_;  // the client address of each request, in order
+
+  std::vector<std::string> peers() {
+    std::lock_guard lock(peers_mutex_);
+    return peers_;
+  }
 };
 
 TEST_F(HttpClientTest, HttpsRequestVerifiedWithCaFromAwsCaBundle) {
@@ -71,6 +89,63 @@ TEST_F(HttpClientTest, HttpsRequestVerifiedWithCaFromAwsCaBundle) {
   EXPECT_EQ(r->status, 200u);
   EXPECT_EQ(r->body, "{\"echo\":\"/hello\"}");
   EXPECT_EQ(r->header("content-type"), "application/json");
+}
+
+// Each state change to ECS is one request; a new TCP+TLS connection for each was most of the
+// time between a container's exit and its report (engine_bench).
+TEST_F(HttpClientTest, RequestsOneAfterAnotherShareOneConnection) {
+  const auto port = https_server();
+  const auto c = client(true);
+  const std::string url = "https://localhost:" + std::to_string(port) + "/";
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.perform(get(url + std::to_string(i)));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->status, 200u);
+  }
+  HttpRequest post = get(url + "post");
+  post.method = "POST";
+  post.body = "{}";
+  auto copy = c;  // a copy (as the ECS client keeps one) uses the same connections
+  auto r = copy.perform(post);
+  ASSERT_TRUE(r) << r.error().message;
+  const auto seen = peers();
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 1u) << "one client port for all four";
+}
+
+TEST_F(HttpClientTest, AConnectionTheServerClosedWhileIdleIsReplaced) {
+  const auto port = https_server({"localhost"}, 100ms);
+  const auto c = client(true);
+  const std::string url = "https://localhost:" + std::to_string(port) + "/";
+  ASSERT_TRUE(c.perform(get(url + "first")));
+  std::this_thread::sleep_for(400ms);  // the server closes the idle connection after 100 ms
+  HttpRequest post = get(url + "second");
+  post.method = "POST";
+  post.body = "{\"x\":1}";
+  auto r = c.perform(post);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->body, "{\"echo\":\"/second\"}");
+  const auto seen = peers();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_NE(seen[0], seen[1]) << "a new connection";
+}
+
+TEST_F(HttpClientTest, ConcurrentRequestsFromManyThreadsAllSucceed) {
+  const auto port = https_server();
+  const auto c = client(true);
+  const std::string url = "https://localhost:" + std::to_string(port) + "/";
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) {
+        if (auto r = c.perform(get(url)); r && r->status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok, 30);
+  EXPECT_EQ(requests_, 30);
 }
 
 TEST_F(HttpClientTest, RefusesACertificateForAnotherName) {
