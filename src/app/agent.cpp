@@ -233,8 +233,15 @@ asio::awaitable<int> Agent::run(StopToken stop) {
     engine::DockerTaskEngineOptions options;
     options.cluster = config_.cluster;
     options.pull_behavior = *engine::parse_pull_behavior(config_.image_pull_behavior);
-    options.engine_auth_type = config_.engine_auth_type;
-    options.engine_auth_data = config_.engine_auth_data;
+    // Checked when the configuration was read, so only a valid one gets here.
+    if (auto auth = engine::StaticRegistryAuth::parse(config_.engine_auth_type, config_.engine_auth_data)) {
+      options.registry_auth = std::move(*auth);
+    }
+    if (auto range = engine::parse_port_range(config_.dynamic_host_port_range)) {
+      options.dynamic_host_ports = *range;
+    } else {  // not set (a bad value stopped the agent when the configuration was read)
+      options.dynamic_host_ports = engine::default_dynamic_port_range(platform::ephemeral_port_range_text());
+    }
     options.stop_timeout = config_.container_stop_timeout;
     options.cleanup_wait = config_.task_cleanup_wait;
     auto engine =

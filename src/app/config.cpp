@@ -7,6 +7,8 @@
 
 #include "app/environment_variables.h"
 #include "core/error_category.h"
+#include "engine/host_ports.h"
+#include "engine/registry_auth.h"
 #include "platform/paths.h"
 
 namespace ecs::app {
@@ -211,12 +213,25 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
     // The reference's rule: below one second means the default.
     c.task_cleanup_wait = *d < std::chrono::seconds(1) ? std::chrono::hours(3) : *d;
   }
+  if (auto v = src.value("ECS_DYNAMIC_HOST_PORT_RANGE")) {
+    if (!engine::parse_port_range(*v)) {
+      return invalid("ECS_DYNAMIC_HOST_PORT_RANGE", *v, "first-last, 1 <= first <= last <= 65535");
+    }
+    c.dynamic_host_port_range = *v;
+  }
   if (auto v = src.value("ECS_ENGINE_AUTH_TYPE")) {
     if (*v != "docker" && *v != "dockercfg")
       return invalid("ECS_ENGINE_AUTH_TYPE", *v, "docker or dockercfg");
     c.engine_auth_type = *v;
   }
-  if (auto v = src.value("ECS_ENGINE_AUTH_DATA")) c.engine_auth_data = *v;
+  if (auto v = src.value("ECS_ENGINE_AUTH_DATA")) {
+    c.engine_auth_data = *v;
+    // Pulls with credentials the operator meant to give are not silently anonymous: bad data (or
+    // data without a type) stops the agent, with an error that never quotes the data.
+    if (auto auth = engine::StaticRegistryAuth::parse(c.engine_auth_type, c.engine_auth_data); !auth) {
+      return make_error(ConfigErrc::invalid_value, auth.error().message);
+    }
+  }
   if (auto r = read_addr(src, "ECS_INTROSPECTION_ADDR", c.introspection_addr); !r) return r.error();
   if (auto r = read_addr(src, "ECS_CREDENTIALS_ADDR", c.credentials_addr); !r) return r.error();
   if (auto r = read_bool(src, "AWS_EC2_METADATA_DISABLED", c.imds_disabled); !r) return r.error();

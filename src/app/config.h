@@ -49,6 +49,7 @@ struct AgentConfig {
   std::chrono::nanoseconds container_stop_timeout = std::chrono::seconds(30);  // ECS_CONTAINER_STOP_TIMEOUT
   std::chrono::nanoseconds task_cleanup_wait =
       std::chrono::hours(3);                        // ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION
+  std::string dynamic_host_port_range;              // ECS_DYNAMIC_HOST_PORT_RANGE ("" = the kernel's)
   std::string engine_auth_type;                     // ECS_ENGINE_AUTH_TYPE (docker, dockercfg)
   std::string engine_auth_data;                     // ECS_ENGINE_AUTH_DATA (a secret: never logged)
   HostPort introspection_addr{"127.0.0.1", 51678};  // ECS_INTROSPECTION_ADDR

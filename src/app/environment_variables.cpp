@@ -32,6 +32,8 @@ constexpr EnvironmentVariable kVariables[] = {
      "grace between SIGTERM and SIGKILL when the agent stops a container"},
     {"ECS_CREDENTIALS_ADDR", "127.0.0.1:51679", "host:port of the task credentials endpoint"},
     {"ECS_DATADIR", "/data/ (Windows: C:\\ProgramData\\Amazon\\ECS\\data)", "directory of the durable state"},
+    {"ECS_DYNAMIC_HOST_PORT_RANGE", "the kernel's ip_local_port_range (else 49153-65535)",
+     "first-last: host ports the agent picks for hostPort 0 and containerPortRange mappings"},
     {"ECS_ENGINE_AUTH_DATA", "",
      "registry credentials as JSON, in the ECS_ENGINE_AUTH_TYPE format (never logged)", true},
     {"ECS_ENGINE_AUTH_TYPE", "",

@@ -82,6 +82,8 @@ Result<std::string> build_create_body(const task::Task& task, const task::Contai
   JsonValue host = JsonValue::object();
   JsonValue exposed = JsonValue::object();
   JsonValue bindings = JsonValue::object();
+  // Only bridge networking maps ports; with host networking the container's ports are the host's.
+  HostPortAllocator* allocator = task.network_mode == "bridge" ? ctx.host_ports : nullptr;
   for (const task::PortMapping& p : c.ports) {
     std::vector<std::pair<int, int>> ports;  // container, host
     if (!p.container_port_range.empty()) {
@@ -93,14 +95,27 @@ Result<std::string> build_create_body(const task::Task& task, const task::Contai
         return config_error("CannotCreateContainerError: invalid containerPortRange " +
                             p.container_port_range);
       }
-      for (int port = from; port <= to; ++port) ports.emplace_back(port, 0);
+      int host_first = 0;  // Docker's choice without an allocator
+      if (allocator != nullptr) {
+        auto chosen = allocator->consecutive(static_cast<std::size_t>(to - from + 1), p.protocol);
+        if (!chosen) return chosen.error();
+        host_first = *chosen;
+      }
+      for (int port = from; port <= to; ++port)
+        ports.emplace_back(port, host_first ? host_first + port - from : 0);
     } else {
-      ports.emplace_back(p.container_port, p.host_port);
+      int host_port = p.host_port;
+      if (host_port == 0 && allocator != nullptr) {
+        auto chosen = allocator->one(p.protocol);
+        if (!chosen) return chosen.error();
+        host_port = *chosen;
+      }
+      ports.emplace_back(p.container_port, host_port);
     }
     for (const auto& [container_port, host_port] : ports) {
       const std::string key = std::to_string(container_port) + "/" + p.protocol;
       exposed.set(key, JsonValue::object());
-      // HostPort "" lets Docker choose a free host port for a dynamic mapping.
+      // HostPort "": Docker chooses (only when no allocator was given).
       JsonValue binding =
           JsonValue::object({{"HostIp", JsonValue::string("")},
                              {"HostPort", JsonValue::string(host_port ? std::to_string(host_port) : "")}});

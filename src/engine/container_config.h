@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "engine/host_ports.h"
 #include "task/task.h"
 
 namespace ecs::engine {
@@ -18,6 +19,8 @@ struct CreateContext {
   std::string region;   // AWS_REGION/AWS_DEFAULT_REGION unless the container or its image sets one
   std::vector<std::string> image_env;    // the image's own Env
   std::vector<std::string> extra_binds;  // e.g. the ECS Exec agent's mounts
+  // Chooses the host ports of dynamic mappings; null leaves them to Docker.
+  HostPortAllocator* host_ports = nullptr;
 };
 
 // The errors are the container's reason, "<ErrorName>: <message>" as the reference words them:

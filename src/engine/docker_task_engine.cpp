@@ -2,9 +2,6 @@
 
 #include <algorithm>
 
-#include "core/digest.h"
-#include "core/json_reader.h"
-#include "core/json_writer.h"
 #include "core/log.h"
 #include "core/rfc3339.h"
 #include "core/uuid.h"
@@ -68,25 +65,6 @@ bool backend_reported(TaskStatus s) { return s == TaskStatus::running || s == Ta
 
 // The registry a reference names (§4.2): the first component if it looks like a host, else
 // Docker Hub.
-std::string registry_of(const std::string& image) {
-  const auto slash = image.find('/');
-  if (slash == std::string::npos) return "index.docker.io/v1/";
-  const std::string first = image.substr(0, slash);
-  if (first.find('.') == std::string::npos && first.find(':') == std::string::npos && first != "localhost") {
-    return "index.docker.io/v1/";
-  }
-  if (first == "docker.io" || first == "index.docker.io" || first == "registry-1.docker.io")
-    return "index.docker.io/v1/";
-  return first;
-}
-
-std::string strip_scheme(std::string key) {
-  for (std::string_view scheme : {"https://", "http://"}) {
-    if (key.starts_with(scheme)) key.erase(0, scheme.size());
-  }
-  return key;
-}
-
 bool has_exec_agent(const task::Container& c) {
   for (const auto& a : c.managed_agents) {
     if (a.name == task::kExecuteCommandAgentName) return true;
@@ -161,7 +139,8 @@ DockerTaskEngine::DockerTaskEngine(asio::any_io_executor executor, dockerapi::Co
       credentials_(credentials),
       clock_(clock),
       jitter_(jitter),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      host_ports_(options_.dynamic_host_ports, options_.host_port_probe) {
   for (auto& t : saved) {
     auto m = std::make_shared<Managed>();
     m->task = std::move(t);
@@ -779,53 +758,6 @@ asio::awaitable<void> DockerTaskEngine::inspect_into(ManagedPtr m, std::string n
 
 // ---- Docker calls (§4) ----
 
-std::string DockerTaskEngine::registry_auth_for(const std::string& image) const {
-  if (options_.engine_auth_data.empty()) return "";
-  if (options_.engine_auth_type != "docker" && options_.engine_auth_type != "dockercfg") return "";
-  JsonReader reader("ECS_ENGINE_AUTH_DATA", errc::make_error_code(errc::invalid_argument));
-  auto root = reader.parse(options_.engine_auth_data);
-  if (!root) return "";
-  const std::string registry = registry_of(image);
-  std::string best_key, best_raw;
-  std::map<std::string, std::string> entries;
-  root->each_string([](std::string_view, std::string_view) {});
-  // Each member is {"username","password","email"} (docker) or {"auth","email"} (dockercfg).
-  for (const std::string& candidate :
-       {registry, std::string("https://") + registry, std::string("http://") + registry,
-        std::string("docker.io"), std::string("https://index.docker.io/v1/")}) {
-    if (candidate.find("docker.io") != std::string::npos && registry != "index.docker.io/v1/") continue;
-    if (auto entry = root->object(candidate)) {
-      std::string user, password, email, auth;
-      entry->get("username", user);
-      entry->get("password", password);
-      entry->get("email", email);
-      entry->get("auth", auth);
-      if (options_.engine_auth_type == "dockercfg" && !auth.empty()) {
-        auto decoded = base64_decode(auth);
-        if (!decoded) return "";
-        const auto colon = decoded->find(':');
-        user = decoded->substr(0, colon);
-        password = colon == std::string::npos ? "" : decoded->substr(colon + 1);
-      }
-      std::string json;
-      JsonWriter w(json);
-      w.begin_object()
-          .key("username")
-          .string(user)
-          .key("password")
-          .string(password)
-          .key("email")
-          .string(email)
-          .key("serveraddress")
-          .string(strip_scheme(candidate))
-          .end_object();
-      const auto* bytes = reinterpret_cast<const std::uint8_t*>(json.data());
-      return base64url({bytes, json.size()});
-    }
-  }
-  return "";
-}
-
 asio::awaitable<void> DockerTaskEngine::pull(ManagedPtr m, std::string name) {
   auto alive = alive_;
   Change change{.container = name, .status = ContainerStatus::pulled, .from_call = true};
@@ -848,7 +780,8 @@ asio::awaitable<void> DockerTaskEngine::pull(ManagedPtr m, std::string name) {
   if (need_pull) {
     if (m->task.pull_started_at == task::TimePoint{}) m->task.pull_started_at = clock_.wall_now();
     dockerapi::PullOptions options = options_.pull;
-    options.registry_auth = registry_auth_for(image);
+    if (auto credentials = options_.registry_auth.lookup(image))
+      options.registry_auth = x_registry_auth(*credentials);
     log::info("pulling image", {{"taskArn", m->task.arn}, {"container", name}, {"image", image}});
     ExponentialBackoff backoff(options_.pull_retry_min, options_.pull_retry_max, kRetryJitter, 2.0, jitter_);
     Result<void> pulled = make_error(DockerErrc::canceled, "not tried");
@@ -904,7 +837,7 @@ asio::awaitable<void> DockerTaskEngine::create(ManagedPtr m, std::string name) {
     save(*m);
   }
   const std::string docker_name = c->docker_name;
-  CreateContext context{options_.cluster, options_.region, {}, {}};
+  CreateContext context{options_.cluster, options_.region, {}, {}, &host_ports_};
   if (auto env = image_env_.find(c->image); env != image_env_.end()) context.image_env = env->second;
   if (exec_monitor_ != nullptr && has_exec_agent(*c)) {
     // InitializeContainer; on failure the container is created without the exec mounts.

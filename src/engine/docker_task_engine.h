@@ -35,6 +35,8 @@
 #include "core/clock.h"
 #include "credentials/store.h"
 #include "dockerapi/client.h"
+#include "engine/host_ports.h"
+#include "engine/registry_auth.h"
 #include "engine/task_engine.h"
 #include "events/state_change.h"
 #include "events/task_handler.h"
@@ -51,9 +53,8 @@ struct DockerTaskEngineOptions {
   std::string cluster;
   std::string region;
   PullBehavior pull_behavior = PullBehavior::default_behavior;
-  // ECS_ENGINE_AUTH_TYPE (docker, dockercfg) and ECS_ENGINE_AUTH_DATA.
-  std::string engine_auth_type;
-  std::string engine_auth_data;
+  // From ECS_ENGINE_AUTH_TYPE (docker, dockercfg) and ECS_ENGINE_AUTH_DATA.
+  StaticRegistryAuth registry_auth;
   std::chrono::nanoseconds stop_timeout = std::chrono::seconds(30);  // ECS_CONTAINER_STOP_TIMEOUT
   std::chrono::nanoseconds create_timeout = std::chrono::minutes(4);
   std::chrono::nanoseconds start_timeout = std::chrono::minutes(3);
@@ -76,6 +77,9 @@ struct DockerTaskEngineOptions {
   std::chrono::nanoseconds stop_retry_min = std::chrono::seconds(1);
   std::chrono::nanoseconds stop_retry_max = std::chrono::seconds(5);
   bool exclude_ipv6_port_bindings = true;  // ECS_EXCLUDE_IPV6_PORTBINDING
+  // Dynamic host ports (hostPort 0): ECS_DYNAMIC_HOST_PORT_RANGE, each candidate bind-tested.
+  PortRange dynamic_host_ports;
+  HostPortAllocator::Probe host_port_probe = HostPortAllocator::bind_probe;
 };
 
 class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
@@ -179,7 +183,6 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
 
   asio::awaitable<void> watch_events(StopToken stop);
   void on_docker_event(const dockerapi::DockerEvent& event);
-  std::string registry_auth_for(const std::string& image) const;
 
   // ECS Exec (see the top of this file).
   class ExecSide;
@@ -197,6 +200,7 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   Clock& clock_;
   Jitter& jitter_;
   DockerTaskEngineOptions options_;
+  HostPortAllocator host_ports_;
   events::StateChangeSink* sink_ = nullptr;
   std::map<std::string, ManagedPtr> tasks_;
   std::map<std::string, std::pair<std::string, std::string>> by_docker_id_;  // id → (task, container)

@@ -17,4 +17,8 @@ struct HostInfo {
 
 HostInfo host_info();
 
+// The kernel's ephemeral port range as text ("32768\t60999"; POSIX: ip_local_port_range), or ""
+// where there is none to read (Windows): the default of ECS_DYNAMIC_HOST_PORT_RANGE.
+std::string ephemeral_port_range_text();
+
 }  // namespace ecs::platform

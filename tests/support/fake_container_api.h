@@ -32,6 +32,7 @@ class FakeContainerApi : public dockerapi::ContainerApi {
   bool down = false;                            // every call fails as with no daemon
   std::map<std::string, int> exit_at_start;     // container name part → exits at once with that code
   std::map<std::string, Container> containers;  // by id
+  std::vector<std::string> pull_auths;          // each pull's X-Registry-Auth ("" anonymous)
   std::vector<std::string> calls;               // "pull busybox", "create ecs-...", "start <id>"...
 
   int count(std::string_view prefix) const {
@@ -175,9 +176,11 @@ class FakeContainerApi : public dockerapi::ContainerApi {
     i.id = "sha256:" + name;
     co_return i;
   }
-  asio::awaitable<Result<void>> pull_image(std::string image, dockerapi::PullOptions, StopToken) override {
+  asio::awaitable<Result<void>> pull_image(std::string image, dockerapi::PullOptions options,
+                                           StopToken) override {
     co_await yield();
     calls.push_back("pull " + image);
+    pull_auths.push_back(options.registry_auth);
     if (down) co_return unreachable();
     if (pull_failures > 0) {
       --pull_failures;

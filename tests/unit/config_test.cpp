@@ -175,6 +175,8 @@ TEST_F(ConfigTest, InvalidValuesNameTheVariableAndWhatIsExpected) {
       {"AWS_EC2_METADATA_DISABLED", "maybe"},
       {"AWS_EC2_METADATA_SERVICE_ENDPOINT", "169.254.169.254"},
       {"ECS_CHECKPOINT", "sometimes"},
+      {"ECS_DYNAMIC_HOST_PORT_RANGE", "40000"},
+      {"ECS_DYNAMIC_HOST_PORT_RANGE", "50000-40000"},
   };
   for (const auto& [name, value] : cases) {
     env.clear();
@@ -201,6 +203,26 @@ TEST_F(ConfigTest, AddressesAndFormats) {
   EXPECT_EQ(c.log_format, log::Format::json);
   EXPECT_EQ(c.log_file, "/log/ecs-agent.log");
   EXPECT_EQ(c.docker_host, "tcp://127.0.0.1:2375");
+  EXPECT_EQ(c.dynamic_host_port_range, "");
+  env["ECS_DYNAMIC_HOST_PORT_RANGE"] = "40000-40100";
+  EXPECT_EQ(config().dynamic_host_port_range, "40000-40100");
+}
+
+// Credentials the operator meant to give are not silently dropped (the reference pulls
+// anonymously); the error never quotes the data, which holds passwords.
+TEST_F(ConfigTest, RegistryAuthDataThatCannotBeUsedStopsTheAgent) {
+  env["ECS_ENGINE_AUTH_TYPE"] = "docker";
+  env["ECS_ENGINE_AUTH_DATA"] = R"({"reg.tld":{"username":"u","password":"s3cret"}})";
+  EXPECT_EQ(config().engine_auth_data, env["ECS_ENGINE_AUTH_DATA"]);
+  env["ECS_ENGINE_AUTH_DATA"] = R"({"reg.tld":{"username":"u","password":"s3cret"})";
+  std::string message = error();
+  EXPECT_TRUE(message.starts_with("ECS_ENGINE_AUTH_DATA: not JSON")) << message;
+  EXPECT_EQ(message.find("s3cret"), std::string::npos) << message;
+  env.erase("ECS_ENGINE_AUTH_TYPE");
+  env["ECS_ENGINE_AUTH_DATA"] = R"({"reg.tld":{"username":"u","password":"s3cret"}})";
+  message = error();
+  EXPECT_TRUE(message.starts_with("ECS_ENGINE_AUTH_TYPE: ")) << message;
+  EXPECT_EQ(message.find("s3cret"), std::string::npos) << message;
 }
 
 TEST_F(ConfigTest, HalfOfAKeyPairIsAnError) {

@@ -33,4 +33,11 @@ HostInfo host_info() {
   return h;
 }
 
+std::string ephemeral_port_range_text() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  std::string first, last;
+  if (!(in >> first >> last)) return "";
+  return first + "\t" + last;
+}
+
 }  // namespace ecs::platform

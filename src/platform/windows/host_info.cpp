@@ -26,4 +26,7 @@ HostInfo host_info() {
   return h;
 }
 
+// Windows' dynamic range (49152-65535) has no file to read; the agent's default applies.
+std::string ephemeral_port_range_text() { return ""; }
+
 }  // namespace ecs::platform

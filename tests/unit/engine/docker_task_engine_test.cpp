@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "support/fake_container_api.h"
@@ -275,6 +276,25 @@ TEST_F(Engine, AFailedPullIsTriedAgainAndTheTaskRunsWhenAnAttemptSucceeds) {
   ASSERT_TRUE(engine->add_task(payload({container("web")})));
   ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
   EXPECT_EQ(docker.count("pull"), 3);
+}
+
+TEST_F(Engine, APullCarriesTheConfiguredCredentialsOfTheImagesRegistry) {
+  options.pull_behavior = PullBehavior::always;
+  options.registry_auth =
+      *StaticRegistryAuth::parse("docker", R"({"reg.tld/team":{"username":"u","password":"p"}})");
+  docker.pullable = {"busybox", "reg.tld/team/app"};
+  start();
+  auto web = container("web");
+  web.image = "reg.tld/team/app";
+  ASSERT_TRUE(engine->add_task(payload({web, container("side")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  ASSERT_EQ(docker.pull_auths.size(), 2u);
+  const auto registry_credentials = *options.registry_auth.lookup("reg.tld/team/app");
+  const std::string expected = x_registry_auth(registry_credentials);
+  EXPECT_EQ(registry_credentials.server_address, "reg.tld/team");
+  std::vector<std::string> auths = docker.pull_auths;
+  std::sort(auths.begin(), auths.end());
+  EXPECT_EQ(auths, (std::vector<std::string>{"", expected})) << "busybox (Docker Hub) goes anonymous";
 }
 
 TEST_F(Engine, ACachedImageIsNotPulledUnderPreferCached) {
