@@ -12,7 +12,7 @@ const std::vector<std::string_view> kMapFields = {"Labels",     "ExposedPorts", 
                                                   "Config",     "Sysctls",      "Tmpfs",
                                                   "StorageOpt", "Volumes",      "DriverOpts"};
 
-constexpr std::int64_t kMiB = 1024 * 1024;
+constexpr std::int64_t kMiB = std::int64_t{1024} * 1024;
 
 Error config_error(std::string text) {
   return make_error(errc::make_error_code(errc::invalid_argument), std::move(text));
@@ -75,7 +75,13 @@ Result<std::string> build_create_body(const task::Task& task, const task::Contai
     env["AWS_DEFAULT_REGION"] = ctx.region;
   }
   std::vector<std::string> env_list;
-  for (const auto& [k, v] : env) env_list.push_back(k + "=" + v);
+  env_list.reserve(env.size());
+  for (const auto& [k, v] : env) {
+    std::string entry = k;
+    entry += '=';
+    entry += v;
+    env_list.push_back(std::move(entry));
+  }
   config.set("Env", JsonValue::strings(env_list));
 
   // HostConfig from the task's fields (§4.4).
@@ -97,7 +103,8 @@ Result<std::string> build_create_body(const task::Task& task, const task::Contai
       }
       int host_first = 0;  // Docker's choice without an allocator
       if (allocator != nullptr) {
-        auto chosen = allocator->consecutive(static_cast<std::size_t>(to - from + 1), p.protocol);
+        auto chosen = allocator->consecutive(
+            static_cast<std::size_t>(to) - static_cast<std::size_t>(from) + 1, p.protocol);
         if (!chosen) return chosen.error();
         host_first = *chosen;
       }
