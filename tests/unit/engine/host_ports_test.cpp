@@ -105,30 +105,32 @@ std::string host_port(const std::string& body, const std::string& key, std::size
   return list->items()[i].find("HostPort")->text();
 }
 
+// The create body of task_with_ports(network_mode)'s container, its ports chosen by `a`.
+Result<std::string> body_with(std::string network_mode, HostPortAllocator& a) {
+  const task::Task t = task_with_ports(std::move(network_mode));
+  CreateContext ctx;
+  ctx.host_ports = &a;
+  return build_create_body(t, t.containers[0], ctx);
+}
+
 TEST(HostPorts, TheCreateBodyCarriesTheAgentsChoiceForDynamicMappingsOnly) {
   FakePorts ports;
   HostPortAllocator a({50000, 50010}, ports.probe());
-  const task::Task t = task_with_ports("bridge");
-  CreateContext ctx;
-  ctx.host_ports = &a;
-  auto body = build_create_body(t, t.containers[0], ctx);
+  auto body = body_with("bridge", a);
   ASSERT_TRUE(body) << body.error().message;
   EXPECT_EQ(host_port(*body, "80/tcp"), "50000");
   EXPECT_EQ(host_port(*body, "443/tcp"), "8443") << "a static port is the task's";
   EXPECT_EQ(host_port(*body, "9000/udp"), "50001");
   EXPECT_EQ(host_port(*body, "9001/udp"), "50002") << "a container port range gets a contiguous host range";
   // A second container gets different ports (the first has not bound them yet).
-  auto again = build_create_body(t, t.containers[0], ctx);
+  auto again = body_with("bridge", a);
   EXPECT_EQ(host_port(*again, "80/tcp"), "50003");
 }
 
 TEST(HostPorts, WithHostNetworkingNoPortIsChosen) {
   FakePorts ports;
   HostPortAllocator a({50000, 50010}, ports.probe());
-  const task::Task t = task_with_ports("host");
-  CreateContext ctx;
-  ctx.host_ports = &a;
-  auto body = build_create_body(t, t.containers[0], ctx);
+  auto body = body_with("host", a);
   ASSERT_TRUE(body) << body.error().message;
   EXPECT_TRUE(ports.asked.empty());
   EXPECT_EQ(host_port(*body, "80/tcp"), "");
@@ -138,10 +140,7 @@ TEST(HostPorts, NoFreePortIsTheContainersCreateError) {
   FakePorts ports;
   ports.taken = {50000};
   HostPortAllocator a({50000, 50000}, ports.probe());
-  const task::Task t = task_with_ports("bridge");
-  CreateContext ctx;
-  ctx.host_ports = &a;
-  auto body = build_create_body(t, t.containers[0], ctx);
+  auto body = body_with("bridge", a);
   ASSERT_FALSE(body);
   EXPECT_TRUE(body.error().message.starts_with("CannotCreateContainerError: no free host port"))
       << body.error().message;
