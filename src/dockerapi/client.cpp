@@ -1,5 +1,6 @@
 #include "dockerapi/client.h"
 
+#include "core/json_writer.h"
 #include "core/url.h"
 
 namespace ecs::dockerapi {
@@ -230,6 +231,18 @@ asio::awaitable<Result<void>> EngineClient::remove_volume(std::string name, nano
   auto r = co_await call("remove volume", "DELETE", "/volumes/" + percent_encode(name), "", timeout, stop);
   if (!r) co_return r.error();
   co_return Result<void>();
+}
+
+asio::awaitable<Result<std::vector<ContainerSummary>>> EngineClient::list_containers(std::string label,
+                                                                                     nanoseconds timeout,
+                                                                                     StopToken stop) {
+  std::string filters;
+  JsonWriter w(filters);
+  w.begin_object().key("label").begin_array().string(label).end_array().end_object();
+  auto r = co_await call("list containers", "GET",
+                         "/containers/json?all=1&filters=" + percent_encode(filters), "", timeout, stop);
+  if (!r) co_return r.error();
+  co_return parse_container_list(r->body);
 }
 
 asio::awaitable<Result<void>> EngineClient::watch_events(std::function<void(DockerEvent)> on_event,

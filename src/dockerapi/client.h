@@ -91,6 +91,11 @@ class ContainerApi {
   // DELETE /volumes/{name}
   virtual asio::awaitable<Result<void>> remove_volume(std::string name, nanoseconds timeout,
                                                       StopToken stop) = 0;
+  // GET /containers/json?all=1&filters={"label":[label]}: every container, running or not, that
+  // carries `label` ("key" or "key=value").
+  virtual asio::awaitable<Result<std::vector<ContainerSummary>>> list_containers(std::string label,
+                                                                                 nanoseconds timeout,
+                                                                                 StopToken stop) = 0;
   // GET /events for containers: each event to `on_event` as it comes, until the stream ends
   // (an error; the caller subscribes again) or `stop` stops (canceled).
   virtual asio::awaitable<Result<void>> watch_events(std::function<void(DockerEvent)> on_event,
@@ -152,6 +157,8 @@ class EngineClient : public ExecApi, public ContainerApi {
                                              StopToken stop = {}) override;
   asio::awaitable<Result<void>> remove_volume(std::string name, nanoseconds timeout = kDefaultCallTimeout,
                                               StopToken stop = {}) override;
+  asio::awaitable<Result<std::vector<ContainerSummary>>> list_containers(
+      std::string label, nanoseconds timeout = kDefaultCallTimeout, StopToken stop = {}) override;
 
  private:
   // One call: negotiate the version if needed, send, map errors. `op` names the call in the

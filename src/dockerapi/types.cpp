@@ -39,6 +39,21 @@ class Reader {
  public:
   explicit Reader(std::string_view what) : what_(what) {}
 
+  // The document's top-level array (GET /containers/json).
+  Result<simdjson::dom::array> parse_array(std::string_view body) {
+    element doc;
+    if (parser_.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) {
+      return make_error(DockerErrc::malformed_response,
+                        std::string(what_) + ": the daemon's answer is not JSON");
+    }
+    simdjson::dom::array arr;
+    if (doc.get_array().get(arr) != simdjson::SUCCESS) {
+      return make_error(DockerErrc::malformed_response,
+                        std::string(what_) + ": the daemon's answer is not a JSON array");
+    }
+    return arr;
+  }
+
   Result<object> parse(std::string_view body) {
     element doc;
     if (parser_.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) {
@@ -368,6 +383,28 @@ ImageReference parse_image_reference(std::string_view image) {
     ref.tag = "latest";
   }
   return ref;
+}
+
+Result<std::vector<ContainerSummary>> parse_container_list(std::string_view body) {
+  Reader r("list containers");
+  auto rows = r.parse_array(body);
+  if (!rows) return rows.error();
+  std::vector<ContainerSummary> out;
+  for (element row : *rows) {
+    object obj;
+    if (row.get_object().get(obj) != simdjson::SUCCESS) {
+      return make_error(DockerErrc::malformed_response, "list containers: a row is not a JSON object");
+    }
+    ContainerSummary c;
+    std::vector<std::string> names;
+    r.get(obj, "Id", c.id);
+    r.get(obj, "Names", names);
+    r.get(obj, "State", c.state);
+    r.get(obj, "Labels", c.labels);
+    if (!names.empty()) c.name = names.front().starts_with('/') ? names.front().substr(1) : names.front();
+    out.push_back(std::move(c));
+  }
+  return r.finish(std::move(out));
 }
 
 Result<TopResult> parse_top(std::string_view body) {

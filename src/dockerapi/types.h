@@ -136,6 +136,14 @@ struct ImageReference {
 };
 ImageReference parse_image_reference(std::string_view image);
 
+// One row of GET /containers/json.
+struct ContainerSummary {
+  std::string id;
+  std::string name;   // the first of Names, without its leading '/'
+  std::string state;  // created, running, exited, ...
+  std::map<std::string, std::string> labels;
+};
+
 // GET /containers/{id}/top: `ps` output on the daemon's host, one row per process.
 struct TopResult {
   std::vector<std::string> titles;
@@ -154,6 +162,7 @@ Result<ExecInspect> parse_exec_inspect(std::string_view body);
 Result<ContainerInspect> parse_container_inspect(std::string_view body);
 Result<ImageInspect> parse_image_inspect(std::string_view body);
 Result<TopResult> parse_top(std::string_view body);
+Result<std::vector<ContainerSummary>> parse_container_list(std::string_view body);  // a JSON array
 Result<DockerEvent> parse_event(std::string_view line);
 Result<PullProgress> parse_pull_progress(std::string_view line);
 // The daemon's error text: the JSON `message` when there is one, else the body itself (trimmed).

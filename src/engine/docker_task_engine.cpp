@@ -373,7 +373,37 @@ asio::awaitable<void> DockerTaskEngine::run(StopToken stop) {
   ready_ = true;
   log::info("task engine ready", {{"tasks", std::to_string(tasks_.size())}});
   for (auto& [arn, m] : tasks_) start_loop(m);
+  asio::co_spawn(executor_, find_unknown_containers(stop), asio::detached);
   co_await watch_events(stop);
+}
+
+asio::awaitable<void> DockerTaskEngine::find_unknown_containers(StopToken stop) {
+  auto alive = alive_;
+  auto listed = co_await docker_.list_containers(std::string(kTaskArnLabel), options_.inspect_timeout, stop);
+  if (!*alive || stop.stopped()) co_return;
+  if (!listed) {
+    log::warn("could not list the containers that carry this agent's labels",
+              {{"error", listed.error().message}});
+    co_return;
+  }
+  // Known by id, or by name: the name is saved before every create, so a container whose create
+  // is under way (or was interrupted by a crash) is known by it.
+  std::set<std::string> known_names;
+  for (const auto& [arn, m] : tasks_) {
+    for (const auto& c : m->task.containers) {
+      if (!c.docker_name.empty()) known_names.insert(c.docker_name);
+    }
+  }
+  for (auto& c : *listed) {
+    if (by_docker_id_.contains(c.id) || known_names.contains(c.name)) continue;
+    auto arn = c.labels.find(std::string(kTaskArnLabel));
+    log::warn("a container with this agent's labels is not in its state; it is left alone",
+              {{"id", c.id},
+               {"name", c.name},
+               {"state", c.state},
+               {"taskArn", arn == c.labels.end() ? "" : arn->second}});
+    unknown_.push_back(std::move(c));
+  }
 }
 
 void DockerTaskEngine::start_loop(const ManagedPtr& m) {

@@ -107,6 +107,10 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   // task, until `stop`.
   asio::awaitable<void> run(StopToken stop);
   bool docker_ready() const { return ready_; }
+  // Containers with this agent's task label that were not in its state when Docker first answered
+  // (§8.4; e.g. created by an agent whose state was lost): logged and left alone - never stopped,
+  // reported to ECS or removed.
+  const std::vector<dockerapi::ContainerSummary>& unknown_containers() const { return unknown_; }
 
   // TaskEngine
   Result<void> add_task(task::Task task) override;
@@ -182,6 +186,7 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   void spawn(const ManagedPtr& m, asio::awaitable<void> call);
 
   asio::awaitable<void> watch_events(StopToken stop);
+  asio::awaitable<void> find_unknown_containers(StopToken stop);
   void on_docker_event(const dockerapi::DockerEvent& event);
 
   // ECS Exec (see the top of this file).
@@ -207,6 +212,7 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   std::set<std::string> pulled_images_;                                      // for `once`
   std::map<std::string, std::vector<std::string>> image_env_;                // image → its Env
   bool ready_ = false;
+  std::vector<dockerapi::ContainerSummary> unknown_;
   execcmd::Manager* exec_manager_ = nullptr;
   execcmd::Monitor* exec_monitor_ = nullptr;
   std::unique_ptr<ExecSide> exec_side_;

@@ -122,5 +122,55 @@ TEST(EngineOnDockerd, RunsATwoContainerTaskReportsExitCodesAndStopsItLeavingNoth
   io.run_for(100ms);
 }
 
+// §8.4 / issue 14 point 5: a container carrying the agent's task label that is not in the engine's
+// state (here made with the CLI, as a lost state would leave one) is reported and keeps running.
+TEST(EngineOnDockerd, ALabelledContainerItDoesNotKnowIsReportedAndLeftRunning) {
+  ECS_REQUIRE_DOCKERD(dockerd);
+  auto client = dockerapi::EngineClient::from_docker_host(dockerd->docker_host);
+  ASSERT_TRUE(client);
+  test::ProcessOptions env;
+  env.env = {{"DOCKER_HOST", dockerd->docker_host}};
+  const std::string name = "ecs-lost-1-web-" + std::to_string(::getpid());
+  const std::string arn = "arn:aws:ecs:us-west-2:123456789012:task/lost/" + std::to_string(::getpid());
+  auto made = test::run_process({"docker", "run", "-d", "--network", "none", "--name", name, "--label",
+                                 "com.amazonaws.ecs.task-arn=" + arn, dockerd->busybox_image, "sleep", "600"},
+                                env);
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string id = made.out.substr(0, made.out.find('\n'));
+
+  asio::io_context io;
+  test::MemoryRepository repository;
+  credentials::InMemoryCredentialsStore credentials;
+  SteadyClock clock;
+  FixedJitter jitter(0.0);
+  DockerTaskEngineOptions options;
+  options.cluster = "engine-test";
+  DockerTaskEngine engine(io.get_executor(), **client, repository, credentials, clock, jitter, options, {});
+  StopSource stop;
+  asio::co_spawn(io, engine.run(stop), asio::detached);
+  auto reported = [&] {
+    for (const auto& c : engine.unknown_containers()) {
+      if (c.id == id) return true;
+    }
+    return false;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!reported() && std::chrono::steady_clock::now() < deadline) io.run_for(20ms);
+  EXPECT_TRUE(reported()) << "not reported: " << id;
+  for (const auto& c : engine.unknown_containers()) {
+    if (c.id != id) continue;
+    EXPECT_EQ(c.name, name);
+    EXPECT_EQ(c.state, "running");
+    EXPECT_EQ(c.labels.at("com.amazonaws.ecs.task-arn"), arn);
+  }
+  io.run_for(500ms);  // time enough to do something wrong to it
+  stop.stop();
+  io.run_for(100ms);
+  auto running = test::run_process({"docker", "inspect", "-f", "{{.State.Running}}", id}, env);
+  EXPECT_EQ(running.out, "true\n") << running.err;
+  auto removed = test::run_process({"docker", "rm", "-f", id}, env);
+  EXPECT_EQ(removed.exit_code, 0) << removed.err;
+}
+
 }  // namespace
 }  // namespace ecs::engine

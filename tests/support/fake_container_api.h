@@ -194,6 +194,22 @@ class FakeContainerApi : public dockerapi::ContainerApi {
     images.insert(image);
     co_return Result<void>();
   }
+  asio::awaitable<Result<std::vector<dockerapi::ContainerSummary>>> list_containers(std::string label, Nano,
+                                                                                    StopToken) override {
+    co_await yield();
+    calls.push_back("list " + label);
+    if (down) co_return unreachable();
+    const auto eq = label.find('=');
+    const std::string key = label.substr(0, eq);
+    std::vector<dockerapi::ContainerSummary> out;
+    for (const auto& [id, c] : containers) {
+      auto it = c.labels.find(key);
+      if (it == c.labels.end()) continue;
+      if (eq != std::string::npos && it->second != label.substr(eq + 1)) continue;
+      out.push_back({id, c.name, c.running ? "running" : "exited", c.labels});
+    }
+    co_return out;
+  }
   asio::awaitable<Result<void>> remove_volume(std::string name, Nano, StopToken) override {
     co_await yield();
     calls.push_back("remove-volume " + name);

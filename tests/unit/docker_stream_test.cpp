@@ -228,6 +228,38 @@ TEST(DockerInspect, ReadsWhatTheEngineNeeds) {
   EXPECT_EQ(r->networks[0].ipv4_address, "172.17.0.2");
 }
 
+TEST(DockerList, ListsEveryContainerWithALabelRunningOrNot) {
+  std::string target;
+  FakeDockerDaemon daemon([&target](const Request& r) {
+    if (r.target == "/version") return FakeDockerDaemon::version_reply();
+    target = r.target;
+    Reply reply;
+    reply.body = R"([{"Id":"c1","Names":["/ecs-a-1-web-0011"],"State":"running",
+                      "Labels":{"com.amazonaws.ecs.task-arn":"arn:t"}},
+                     {"Id":"c2","Names":null,"State":"exited","Labels":null}])";
+    return reply;
+  });
+  auto c = client_for(daemon);
+  auto r = test::run(c->list_containers("com.amazonaws.ecs.task-arn"));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_NE(target.find(
+                "/containers/json?all=1&filters=%7B%22label%22%3A%5B%22com.amazonaws.ecs.task-arn%22%5D%7D"),
+            std::string::npos)
+      << target;
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].id, "c1");
+  EXPECT_EQ((*r)[0].name, "ecs-a-1-web-0011");
+  EXPECT_EQ((*r)[0].state, "running");
+  EXPECT_EQ((*r)[0].labels.at("com.amazonaws.ecs.task-arn"), "arn:t");
+  EXPECT_EQ((*r)[1].name, "");
+  // Not a list: a typed error, not a crash.
+  for (std::string_view bad : {R"({"Id":"c1"})", "[1,2]", R"([{"Id":5}])", "[{"}) {
+    auto parsed = parse_container_list(bad);
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_EQ(parsed.error().code, DockerErrc::malformed_response) << bad;
+  }
+}
+
 TEST(DockerImageReference, SplitsAsThePullApiWants) {
   auto check = [](std::string_view image, std::string repo, std::string tag, bool digest) {
     auto ref = parse_image_reference(image);

@@ -3,6 +3,7 @@
 // exits and ACS stops stop them, pull behaviours, restart reconciliation (by name and by id),
 // waiting for Docker, and cleanup only after STOPPED was accepted (task-engine.md §2–§8).
 #include "engine/docker_task_engine.h"
+#include "engine/container_config.h"
 
 #include <gtest/gtest.h>
 
@@ -334,6 +335,44 @@ TEST_F(Engine, ARestartFindsTheContainerCreatedWhileItWasAwayByNameAndNeverCreat
   EXPECT_EQ(docker.count("create"), 0);
   EXPECT_EQ(docker.containers.size(), 1u);
   EXPECT_EQ(submitter.find(TaskStatus::running)->containers.at(0).runtime_id, existing.id);
+}
+
+// §8.4 and issue 14 point 5: labelled containers the agent does not know are reported (logged,
+// listed) and left alone; those it knows by id or only by name are not reported.
+TEST_F(Engine, LabelledContainersItDoesNotKnowAreReportedAndLeftAlone) {
+  task::Task saved = payload({container("web"), container("side")});
+  saved.containers[0].docker_name = "ecs-fam-3-web-22222222222222222222";
+  saved.containers[0].docker_id = std::string(64, 'a');
+  saved.containers[1].docker_name = "ecs-fam-3-side-33333333333333333333";  // create was interrupted
+  for (auto& c : saved.containers) c.desired_status = ContainerStatus::running;
+  const std::map<std::string, std::string> labels{{std::string(kTaskArnLabel), kArn}};
+  auto add = [&](std::string id, std::string name, std::map<std::string, std::string> l, bool running) {
+    test::FakeContainerApi::Container c;
+    c.id = std::move(id);
+    c.name = std::move(name);
+    c.image = "busybox";
+    c.labels = std::move(l);
+    c.running = c.started = running;
+    docker.containers[c.id] = c;
+  };
+  add(std::string(64, 'a'), saved.containers[0].docker_name, labels, true);
+  add(std::string(64, 'b'), saved.containers[1].docker_name, labels, true);
+  add(std::string(64, 'c'), "ecs-lost-1-web-44444444444444444444",
+      {{std::string(kTaskArnLabel), "arn:aws:ecs:us-west-2:123456789012:task/c/lost"}}, true);
+  add(std::string(64, 'd'), "someone-elses", {{"app", "x"}}, true);
+  start({saved});
+  ASSERT_TRUE(run_until([&] { return !engine->unknown_containers().empty(); }));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  ASSERT_EQ(engine->unknown_containers().size(), 1u);
+  EXPECT_EQ(engine->unknown_containers()[0].id, std::string(64, 'c'));
+  EXPECT_EQ(engine->unknown_containers()[0].name, "ecs-lost-1-web-44444444444444444444");
+  EXPECT_EQ(engine->unknown_containers()[0].state, "running");
+  EXPECT_EQ(docker.count("list com.amazonaws.ecs.task-arn"), 1);
+  for (const auto& call : docker.calls) {
+    EXPECT_EQ(call.find(std::string(64, 'c')), std::string::npos) << "touched: " << call;
+  }
+  EXPECT_TRUE(docker.containers.at(std::string(64, 'c')).running);
+  EXPECT_EQ(docker.count("create"), 0);
 }
 
 TEST_F(Engine, AContainerThatDiedWhileTheAgentWasAwayIsReportedStoppedWithItsExitCode) {
