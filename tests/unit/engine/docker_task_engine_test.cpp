@@ -447,6 +447,26 @@ TEST_F(Engine, TheEventStreamIsOpenedAgainWhenItEnds) {
   ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
 }
 
+// A container that dies while the stream is down (dockerd restarting) sends its die to no one;
+// the engine looks at its tasks once the daemon answers again (the periodic look is an hour off
+// here, so only that look can find it).
+TEST_F(Engine, ADeathWhileTheEventStreamWasDownIsFoundByLookingWhenDockerIsBack) {
+  options.steady_check = 1h;
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  docker.down = true;
+  docker.end_events();
+  ASSERT_TRUE(run_until([&] { return !docker.subscribed(); }));
+  docker.exit(id_of("web"), 5);  // no subscriber: the die event is lost
+  io.run_for(50ms);
+  EXPECT_EQ(submitter.find(TaskStatus::stopped), nullptr);
+  docker.down = false;
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  ASSERT_EQ(submitter.find(TaskStatus::stopped)->containers.size(), 1u);
+  EXPECT_EQ(submitter.find(TaskStatus::stopped)->containers[0].exit_code, 5);
+}
+
 TEST_F(Engine, AKnownTaskTakesOnlyAHigherDesiredStatusFromANewPayload) {
   start();
   ASSERT_TRUE(engine->add_task(payload({container("web")})));
