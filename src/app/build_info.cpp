@@ -84,7 +84,7 @@ std::string version_text() {
   text += "\tCompiler: " + info.compiler + "\n";
   text += "\tDependencies:\n";
   for (const auto& [name, version] : info.dependencies) {
-    text += "\t\t" + name + " " + version + "\n";
+    text.append("\t\t").append(name).append(" ").append(version).append("\n");
   }
   return text;
 }

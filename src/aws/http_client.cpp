@@ -227,7 +227,11 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request, const std::
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
   curl_slist* headers = nullptr;
-  for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+  std::string line;
+  for (const auto& [k, v] : request.headers) {
+    line.assign(k).append(": ").append(v);
+    headers = curl_slist_append(headers, line.c_str());
+  }
   headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
   if (request.method != "GET" && request.method != "HEAD" &&
       std::none_of(request.headers.begin(), request.headers.end(),

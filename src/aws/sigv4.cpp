@@ -105,7 +105,7 @@ CanonicalHeaders canonical_headers(const Headers& headers) {
   }
   CanonicalHeaders out;
   for (const auto& [name, value] : merged) {
-    out.block += name + ":" + value + "\n";
+    out.block.append(name).append(":").append(value).append("\n");
     if (!out.signed_headers.empty()) out.signed_headers.push_back(';');
     out.signed_headers += name;
   }

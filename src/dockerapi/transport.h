@@ -63,8 +63,8 @@ class Transport {
                                                              StopToken stop) = 0;
 };
 
-inline constexpr std::size_t kDefaultBodyLimit = 16 * 1024 * 1024;
-inline constexpr std::size_t kStreamLineLimit = 1024 * 1024;
+inline constexpr std::size_t kDefaultBodyLimit = std::size_t{16} * 1024 * 1024;
+inline constexpr std::size_t kStreamLineLimit = std::size_t{1024} * 1024;
 
 // Errors: bad_endpoint for an endpoint this build cannot reach.
 Result<std::unique_ptr<Transport>> make_transport(const Endpoint& endpoint,

@@ -155,7 +155,7 @@ IssuedCertificate LocalCa::issue(const CertificateSpec& spec) const {
 
 std::string LocalCa::write_pem_file(const std::string& dir) const {
   static std::atomic<int> n{0};
-  const std::string path = dir + "/test-ca-" + std::to_string(n++) + ".pem";
+  std::string path = dir + "/test-ca-" + std::to_string(n++) + ".pem";
   std::ofstream(path) << cert_pem_;
   return path;
 }

@@ -38,8 +38,8 @@ using PlainUpgradeHandler =
 
 struct HttpServerOptions {
   std::shared_ptr<const tls::Context> tls;  // null: plain HTTP
-  std::size_t max_header_bytes = 8 * 1024;
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = std::size_t{8} * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::chrono::milliseconds read_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds write_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};

@@ -187,8 +187,9 @@ Result<AgentState> decode_state(std::string_view json) {
   auto m = members(doc, "");
   if (!m) return m.error();
   AgentState s;
-  for (auto r : {m->string("cluster", s.cluster), m->string("containerInstanceArn", s.container_instance_arn),
-                 m->integer("seqNum", s.seq_num), m->string("manifestMessageId", s.manifest_message_id)}) {
+  for (const auto& r :
+       {m->string("cluster", s.cluster), m->string("containerInstanceArn", s.container_instance_arn),
+        m->integer("seqNum", s.seq_num), m->string("manifestMessageId", s.manifest_message_id)}) {
     if (!r) return r.error();
   }
   auto tasks = m->each("tasks", [&](element e, const std::string& path) -> Result<void> {

@@ -81,7 +81,6 @@ TaskStatus task_status_for(ContainerStatus known, ContainerStatus steady) {
     case ContainerStatus::pulled:
       return TaskStatus::manifest_pulled;
     case ContainerStatus::created:
-      return TaskStatus::created;
     case ContainerStatus::running:  // below a RESOURCES_PROVISIONED steady state
       return TaskStatus::created;
     case ContainerStatus::resources_provisioned:

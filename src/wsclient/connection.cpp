@@ -109,7 +109,7 @@ Connection::Connection(std::unique_ptr<WebSocket> socket, ConnectionOptions opti
       disconnect_timer_(socket_->get_executor()),
       alive_(std::make_shared<bool>(true)) {
   // The reference sets no read limit; 64 MiB bounds what one frame can make this process hold.
-  socket_->read_message_max(64 * 1024 * 1024);
+  socket_->read_message_max(std::size_t{64} * 1024 * 1024);
   socket_->auto_fragment(false);
 }
 
