@@ -34,6 +34,8 @@ APT_TEST_PACKAGES=(
   docker.io busybox-static
   # pgrep in tests/dockerd/dockerd.sh
   procps
+  # the registry of the engine's pull tests (python3 makes its bcrypt htpasswd entry)
+  docker-registry python3
 )
 APT_PACKAGES=("${APT_BUILD_PACKAGES[@]}" "${APT_TEST_PACKAGES[@]}")
 # Only for `make bootstrap-image` (a local Debian bookworm base image without a registry).

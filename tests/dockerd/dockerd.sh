@@ -11,7 +11,12 @@
 # ECS_TEST_DOCKERD_ARGS (start only) adds dockerd arguments, e.g. --live-restore; they are kept
 # in STATE_FILE for restart.
 #
-# The engine runs with --iptables=false --bridge=none --storage-driver=vfs and its own socket,
+# ECS_TEST_DOCKERD_NETNS=1 (start only) runs dockerd in a network namespace of its own (a file
+# below the temporary directory, named as ECS_TEST_DOCKERD_NETNS in STATE_FILE) with its default
+# bridge and its iptables rules, so that port mappings work; the host's network is not touched.
+# Reach a published port from inside: nsenter --net=NETNS busybox wget http://127.0.0.1:PORT/
+#
+# Otherwise the engine runs with --iptables=false --bridge=none --storage-driver=vfs and its own socket,
 # data-root, exec-root and pidfile, and its own containerd (a host's system containerd is never
 # shared, so the host's containers are never touched). The busybox image is made from Debian's
 # busybox-static; no registry is needed.
@@ -100,11 +105,15 @@ make_busybox_tar() { # make_busybox_tar DIR TAR
   tar -C "$dir" -cf "$tar" .
 }
 
-# launch_dockerd ROOT EXTRA_ARGS: starts dockerd and waits until it answers (exit 1 otherwise).
+# launch_dockerd ROOT EXTRA_ARGS [NETNS]: starts dockerd (inside NETNS with its bridge, when
+# given) and waits until it answers (exit 1 otherwise).
 launch_dockerd() {
-  local root=$1 extra=$2 i
+  local root=$1 extra=$2 netns=${3:-} i
+  local -a run=(dockerd --iptables=false --ip6tables=false --bridge=none)
+  # nsenter execs dockerd, so $! below is dockerd's pid either way.
+  [[ -z $netns ]] || run=(nsenter "--net=$netns" dockerd --ip6tables=false)
   # shellcheck disable=SC2086
-  dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
+  "${run[@]}" --storage-driver=vfs \
     --host "unix://$root/docker.sock" --data-root "$root/data" --exec-root "$root/exec" \
     --pidfile "$root/docker.pid" --containerd "$root/containerd/containerd.sock" $extra \
     >>"$root/dockerd.log" 2>&1 &
@@ -130,7 +139,8 @@ restart() {
   kill -CONT "$pid" 2>/dev/null || true
   kill_and_wait "$pid" 20
   rm -f "$root/docker.pid"
-  launch_dockerd "$root" "$(read_state "$state" ECS_TEST_DOCKERD_ARGS)" || { say "dockerd did not come back"; exit 1; }
+  launch_dockerd "$root" "$(read_state "$state" ECS_TEST_DOCKERD_ARGS)" "$(read_state "$state" ECS_TEST_DOCKERD_NETNS)" ||
+    { say "dockerd did not come back"; exit 1; }
 }
 
 start() {
@@ -176,8 +186,18 @@ EOF
     cannot_start "containerd did not come up"
   fi
 
+  local netns=""
+  if [[ ${ECS_TEST_DOCKERD_NETNS:-} == 1 ]]; then
+    netns=$root/netns
+    # A persistent namespace: unshare bind-mounts it on the file (stop unmounts it).
+    if ! touch "$netns" || ! unshare --net="$netns" true || ! nsenter --net="$netns" ip link set lo up; then
+      stop "$state"
+      cannot_start "cannot make a network namespace for dockerd (unshare/nsenter/ip)"
+    fi
+  fi
+
   export DOCKER_HOST=unix://$root/docker.sock
-  if ! launch_dockerd "$root" "${ECS_TEST_DOCKERD_ARGS:-}"; then
+  if ! launch_dockerd "$root" "${ECS_TEST_DOCKERD_ARGS:-}" "$netns"; then
     stop "$state"
     cannot_start "dockerd did not answer within ${START_TIMEOUT_S}s"
   fi
@@ -194,6 +214,7 @@ ECS_TEST_DOCKERD_ROOT=$root
 DOCKER_HOST=$DOCKER_HOST
 ECS_TEST_BUSYBOX_IMAGE=$BUSYBOX_IMAGE
 ECS_TEST_DOCKERD_ARGS=${ECS_TEST_DOCKERD_ARGS:-}
+ECS_TEST_DOCKERD_NETNS=$netns
 EOF
   say "private dockerd up at $DOCKER_HOST (state in $state)"
 }

@@ -5,12 +5,22 @@
 //    runs to RUNNING, each container's exit code reaches the submitter in the public model's
 //    shape, a desired STOPPED stops it with nothing left running, the cleanup removes it all;
 //  - a container's stopTimeout; host and task volumes with volumesFrom and dependsOn COMPLETE;
-//    a dockerd restart under a running task; labelled containers the engine does not know.
+//    a dockerd restart under a running task; port mappings (fixed and agent-chosen) on a bridge
+//    network; pulls from a registry that wants credentials (Debian's docker-registry on
+//    loopback), with and without them; labelled containers the engine does not know.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <thread>
 
 #include "engine/docker_task_engine.h"
 #include "support/dockerd.h"
@@ -44,6 +54,111 @@ class Recorder : public events::StateChangeSubmitter {
     return nullptr;
   }
   std::vector<events::TaskStateChange> sent;
+};
+
+// A Docker registry (Debian's docker-registry) on a loopback port with one htpasswd user; Docker
+// talks plain HTTP to a registry on 127.0.0.0/8. Stopped and deleted by the destructor.
+class LocalRegistry {
+ public:
+  static constexpr const char* kUser = "ecs-test";
+  static constexpr const char* kPassword = "registry-password-1";
+
+  LocalRegistry() {
+    char dir_template[] = "/tmp/ecs-test-registry.XXXXXX";
+    if (::mkdtemp(dir_template) == nullptr) {
+      why_ = "mkdtemp failed";
+      return;
+    }
+    dir_ = dir_template;
+    auto hash = test::run_process(
+        {"python3", "-W", "ignore", "-c",
+         "import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))",
+         kPassword});
+    if (hash.exit_code != 0 || !hash.out.starts_with("$2")) {
+      why_ = "cannot make a bcrypt htpasswd entry with python3: " + hash.err;
+      return;
+    }
+    std::ofstream(dir_ + "/htpasswd") << kUser << ":" << hash.out;
+    port_ = free_port();
+    std::ofstream(dir_ + "/config.yml")
+        << "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
+        << "    rootdirectory: " << dir_ << "/data\nhttp:\n  addr: 127.0.0.1:" << port_
+        << "\nauth:\n  htpasswd:\n    realm: ecs-test\n    path: " << dir_ << "/htpasswd\n";
+    auto started = test::run_process(
+        {"sh", "-c", "docker-registry serve \"$0/config.yml\" >\"$0/registry.log\" 2>&1 & echo $!", dir_});
+    if (started.exit_code != 0) {
+      why_ = "cannot start docker-registry: " + started.err;
+      return;
+    }
+    pid_ = std::stoi(started.out);
+    for (int i = 0; i < 100 && !answers(); ++i) std::this_thread::sleep_for(100ms);
+    if (!answers()) why_ = "docker-registry did not listen on port " + std::to_string(port_) + ": " + log();
+  }
+  ~LocalRegistry() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, WNOHANG);
+    }
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  LocalRegistry(const LocalRegistry&) = delete;
+  LocalRegistry& operator=(const LocalRegistry&) = delete;
+
+  bool up() const { return why_.empty(); }
+  const std::string& why() const { return why_; }
+  std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string log() const { return read_text(dir_ + "/registry.log"); }
+  // Pushes `image` of `dockerd` as host()/NAME and removes that name locally again, so a task
+  // that names it must pull it. Returns the pushed name, or "" with *error set.
+  std::string push(const test::Dockerd& dockerd, const std::string& image, const std::string& name,
+                   std::string* error) const {
+    test::ProcessOptions env;
+    env.env = {{"DOCKER_HOST", dockerd.docker_host}, {"DOCKER_CONFIG", dir_ + "/docker-config"}};
+    const std::string target = host() + "/" + name;
+    for (const std::vector<std::string>& step : {std::vector<std::string>{"docker", "tag", image, target},
+                                                 {"docker", "login", "-u", kUser, "-p", kPassword, host()},
+                                                 {"docker", "push", target},
+                                                 {"docker", "logout", host()},
+                                                 {"docker", "rmi", target}}) {
+      auto r = test::run_process(step, env);
+      if (r.exit_code != 0) {
+        *error = step[1] + ": " + r.err + r.out + " registry log: " + log();
+        return "";
+      }
+    }
+    return target;
+  }
+
+ private:
+  static int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t n = sizeof a;
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n) == 0) {
+      port = ntohs(a.sin_port);
+    }
+    ::close(fd);
+    return port;
+  }
+  bool answers() const {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port_));
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    return ok;
+  }
+
+  std::string dir_;
+  std::string why_;
+  int port_ = 0;
+  int pid_ = 0;
 };
 
 // The engine and its event handler on one dockerd, run on io_ by run_until.
@@ -267,6 +382,123 @@ TEST_F(EngineOnDockerd, ADockerdRestartIsFoundAndTheTaskReportedStoppedWithTheEx
   ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::stopped) != nullptr; }, 60s))
       << "the task was not found stopped after the restart";
   EXPECT_EQ(reported_exit("web"), 5);
+}
+
+// Port mappings on bridge networking, on a dockerd with its bridge (in a network namespace of
+// its own): a fixed host port and one the agent picks from ECS_DYNAMIC_HOST_PORT_RANGE are bound
+// by Docker, reported with the RUNNING change in the public model's shape (IPv4 only, as
+// ECS_EXCLUDE_IPV6_PORTBINDING's default has it) and answer on the host ports reported.
+TEST_F(EngineOnDockerd, PortMappingsOnBridgeNetworkingAreBoundReportedAndAnswer) {
+  ECS_REQUIRE_OWN_DOCKERD(own, "", test::DockerdNetwork::bridge);
+  auto options = defaults();
+  options.dynamic_host_ports = PortRange{41000, 41099};
+  options.pull_behavior = PullBehavior::prefer_cached;  // this dockerd's namespace has no way out
+  start(*own.engine(), options);
+  task::Task t = new_task("ports");
+  const std::string arn = t.arn;
+  task::Container web =
+      container("web", {"sh", "-c",
+                        "mkdir -p /www && echo hello-from-web > /www/index.html && httpd -p 8081 -h /www && "
+                        "exec httpd -f -p 8080 -h /www"});
+  web.ports = {{8080, 0, "tcp", ""}, {8081, 41500, "tcp", ""}};
+  t.containers = {web};
+  ASSERT_TRUE(engine_->add_task(t));
+  ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::running) != nullptr; }, 90s))
+      << "no RUNNING; sent " << submitter_.sent.size();
+
+  std::map<int, aws::NetworkBinding> by_container_port;
+  for (const auto& change : submitter_.sent) {
+    for (const auto& c : change.containers) {
+      for (const auto& b : c.network_bindings) {
+        EXPECT_EQ(b.bind_ip, "0.0.0.0");
+        EXPECT_EQ(b.protocol, "tcp");
+        by_container_port[b.container_port] = b;
+      }
+    }
+  }
+  ASSERT_EQ(by_container_port.size(), 2u) << "bindings of 8080 and 8081";
+  const int dynamic = by_container_port.at(8080).host_port;
+  EXPECT_GE(dynamic, 41000);
+  EXPECT_LE(dynamic, 41099);
+  EXPECT_EQ(by_container_port.at(8081).host_port, 41500);
+
+  test::ProcessOptions bounded;
+  bounded.timeout = 10s;  // (busybox wget's own -T crashes it)
+  for (const int port : {dynamic, 41500}) {
+    test::ProcessResult got;
+    for (int attempt = 0; attempt < 50; ++attempt) {  // httpd may still be starting
+      got = test::run_process({"nsenter", "--net=" + own.engine()->netns, "/bin/busybox", "wget", "-qO-",
+                               "http://127.0.0.1:" + std::to_string(port) + "/index.html"},
+                              bounded);
+      if (got.exit_code == 0) break;
+      io_.run_for(100ms);
+    }
+    EXPECT_EQ(got.out, "hello-from-web\n") << "port " << port << ": exit " << got.exit_code << " " << got.err;
+  }
+
+  ASSERT_TRUE(engine_->stop_task(arn));
+  ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::stopped) != nullptr; }, 60s));
+}
+
+// A pull from a registry that wants credentials: with ECS_ENGINE_AUTH_DATA for its host the
+// image is pulled (it was not on the host) and runs; without, the task stops with the daemon's
+// reason and nothing is created.
+TEST_F(EngineOnDockerd, APullFromARegistryCarriesItsConfiguredCredentialsAndTheImageRuns) {
+  ECS_REQUIRE_DOCKERD(dockerd);
+  LocalRegistry registry;
+  if (!registry.up()) ECS_SKIP_OR_FAIL_IN_CI(registry.why());
+  std::string error;
+  const std::string image = registry.push(*dockerd, dockerd->busybox_image,
+                                          "ecs-test/pulled:" + std::to_string(::getpid()), &error);
+  ASSERT_FALSE(image.empty()) << error;
+  auto options = defaults();
+  options.pull_behavior = PullBehavior::always;
+  auto auth = StaticRegistryAuth::parse("docker", "{\"" + registry.host() + "\":{\"username\":\"" +
+                                                      LocalRegistry::kUser + "\",\"password\":\"" +
+                                                      LocalRegistry::kPassword + "\"}}");
+  ASSERT_TRUE(auth) << auth.error().message;
+  options.registry_auth = *auth;
+  start(*dockerd, options);
+  task::Task t = new_task("pull");
+  task::Container once = container("once", {"sh", "-c", "exit 7"});
+  once.image = image;
+  t.containers = {once};
+  ASSERT_TRUE(engine_->add_task(t));
+  ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::stopped) != nullptr; }, 90s))
+      << "sent " << submitter_.sent.size() << "; registry log: " << registry.log();
+  EXPECT_EQ(reported_exit("once"), 7) << "the pulled image did not run";
+  EXPECT_NE(submitter_.find(TaskStatus::running), nullptr);
+  EXPECT_EQ(docker({"image", "inspect", image}).exit_code, 0) << "not pulled";
+  docker({"rmi", "-f", image});
+}
+
+TEST_F(EngineOnDockerd, APullTheRegistryRefusesStopsTheTaskWithTheDaemonsReason) {
+  ECS_REQUIRE_DOCKERD(dockerd);
+  LocalRegistry registry;
+  if (!registry.up()) ECS_SKIP_OR_FAIL_IN_CI(registry.why());
+  std::string error;
+  const std::string image = registry.push(*dockerd, dockerd->busybox_image,
+                                          "ecs-test/refused:" + std::to_string(::getpid()), &error);
+  ASSERT_FALSE(image.empty()) << error;
+  auto options = defaults();
+  options.pull_behavior = PullBehavior::always;
+  options.pull_retry_min = 100ms;  // keep the five attempts short
+  options.pull_retry_max = 200ms;
+  start(*dockerd, options);  // no credentials for it
+  task::Task t = new_task("refused");
+  task::Container once = container("once", {"sh", "-c", "exit 0"});
+  once.image = image;
+  t.containers = {once};
+  ASSERT_TRUE(engine_->add_task(t));
+  ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::stopped) != nullptr; }, 120s))
+      << "sent " << submitter_.sent.size();
+  std::string reason;
+  for (const auto& c : submitter_.find(TaskStatus::stopped)->containers) reason = c.reason;
+  EXPECT_TRUE(reason.starts_with("CannotPullContainerError: ")) << reason;
+  EXPECT_NE(reason.find("no basic auth credentials"), std::string::npos) << reason;
+  EXPECT_EQ(submitter_.find(TaskStatus::running), nullptr);
+  auto ps = docker({"ps", "-aq", "--filter", "label=com.amazonaws.ecs.task-arn=" + t.arn});
+  EXPECT_EQ(ps.out, "") << "a container was created";
 }
 
 // §8.4 / issue 14 point 5: a container carrying the agent's task label that is not in the engine's

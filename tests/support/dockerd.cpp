@@ -50,6 +50,7 @@ std::unique_ptr<Dockerd> engine_from_state(const std::string& state) {
   engine->socket_path = engine->docker_host.substr(std::string("unix://").size());
   engine->root = kv["ECS_TEST_DOCKERD_ROOT"];
   engine->busybox_image = kv["ECS_TEST_BUSYBOX_IMAGE"];
+  engine->netns = kv["ECS_TEST_DOCKERD_NETNS"];
   return engine;
 }
 
@@ -90,13 +91,15 @@ Lookup find_engine() {
 
 }  // namespace
 
-OwnDockerd::OwnDockerd(const std::string& extra_args) : state_(new_state_file()) {
+OwnDockerd::OwnDockerd(const std::string& extra_args, DockerdNetwork network) : state_(new_state_file()) {
   if (state_.empty()) {
     why_ = "cannot create a state file";
     return;
   }
   ProcessOptions options;
-  options.env = {{"CI", "false"}, {"ECS_TEST_DOCKERD_ARGS", extra_args}};
+  options.env = {{"CI", "false"},
+                 {"ECS_TEST_DOCKERD_ARGS", extra_args},
+                 {"ECS_TEST_DOCKERD_NETNS", network == DockerdNetwork::bridge ? "1" : ""}};
   auto start = run_process({ECS_DOCKERD_SCRIPT, "start", state_}, options);
   engine_ = engine_from_state(state_);
   if (!engine_) {

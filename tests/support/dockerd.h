@@ -17,6 +17,13 @@ struct Dockerd {
   std::string socket_path;    // the path part of docker_host
   std::string root;           // the temporary directory holding everything
   std::string busybox_image;  // imported from Debian's busybox-static
+  std::string netns;          // dockerd's own network namespace (a file); empty: the host's
+};
+
+// What an OwnDockerd gets besides its own engine.
+enum class DockerdNetwork {
+  none,    // --bridge=none --iptables=false: containers run with --network none (the default)
+  bridge,  // in a network namespace of its own with its bridge and iptables: ports can be published
 };
 
 // The engine, or nullptr with *why saying why it is unavailable and how to enable it.
@@ -27,7 +34,7 @@ const Dockerd* private_dockerd(std::string* why);
 // up by the destructor.
 class OwnDockerd {
  public:
-  explicit OwnDockerd(const std::string& extra_args = "");
+  explicit OwnDockerd(const std::string& extra_args = "", DockerdNetwork network = DockerdNetwork::none);
   ~OwnDockerd();
   OwnDockerd(const OwnDockerd&) = delete;
   OwnDockerd& operator=(const OwnDockerd&) = delete;
@@ -52,7 +59,7 @@ class OwnDockerd {
   const ::ecs::test::Dockerd* name = ::ecs::test::private_dockerd(&name##_why); \
   if (name == nullptr) ECS_SKIP_OR_FAIL_IN_CI(name##_why)
 
-// Declares `::ecs::test::OwnDockerd name(args)`; skips (fails when CI=true) when it cannot start.
-#define ECS_REQUIRE_OWN_DOCKERD(name, args) \
-  ::ecs::test::OwnDockerd name(args);       \
+// Declares `::ecs::test::OwnDockerd name(args...)`; skips (fails when CI=true) when it cannot start.
+#define ECS_REQUIRE_OWN_DOCKERD(name, ...)   \
+  ::ecs::test::OwnDockerd name(__VA_ARGS__); \
   if (name.engine() == nullptr) ECS_SKIP_OR_FAIL_IN_CI(name.why())
