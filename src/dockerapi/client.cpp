@@ -39,10 +39,17 @@ Error EngineClient::from_status(const HttpResponse& response) const {
 
 asio::awaitable<Result<HttpResponse>> EngineClient::call(std::string_view op, std::string method,
                                                          std::string path, std::string body,
-                                                         nanoseconds timeout, StopToken stop) {
+                                                         nanoseconds timeout, StopToken stop,
+                                                         std::string at_least) {
   const auto started = std::chrono::steady_clock::now();
   auto version = co_await api_version(timeout, stop);
   if (!version) co_return version.error();
+  if (!at_least.empty()) {
+    if (!is_api_version(at_least)) {
+      co_return make_error(DockerErrc::bad_request, "'" + at_least + "' is not a Docker API version");
+    }
+    if (compare_api_versions(at_least, *version) > 0) *version = at_least;
+  }
   const auto remaining = timeout - (std::chrono::steady_clock::now() - started);
   if (remaining <= nanoseconds::zero()) {
     co_return from_transport(make_error(DockerErrc::timeout, "deadline passed while negotiating"), op,
@@ -141,14 +148,16 @@ asio::awaitable<Result<std::string>> EngineClient::create_container(ContainerCre
                                                                     nanoseconds timeout, StopToken stop) {
   std::string path = "/containers/create";
   if (!config.name.empty()) path += "?name=" + percent_encode(config.name);
-  auto r = co_await call("create", "POST", std::move(path), encode_container_create(config), timeout, stop);
+  auto r = co_await call("create", "POST", std::move(path), encode_container_create(config), timeout, stop,
+                         config.api_version);
   if (!r) co_return r.error();
   co_return parse_id(r->body, "create");
 }
 
 asio::awaitable<Result<void>> EngineClient::start_container(std::string id, nanoseconds timeout,
-                                                            StopToken stop) {
-  auto r = co_await call("start", "POST", "/containers/" + percent_encode(id) + "/start", "", timeout, stop);
+                                                            StopToken stop, std::string api_version) {
+  auto r = co_await call("start", "POST", "/containers/" + percent_encode(id) + "/start", "", timeout, stop,
+                         std::move(api_version));
   if (!r) co_return r.error();
   co_return Result<void>();
 }

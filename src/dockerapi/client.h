@@ -66,9 +66,10 @@ class ContainerApi {
   // POST /containers/create → the container id.
   virtual asio::awaitable<Result<std::string>> create_container(ContainerCreateConfig config,
                                                                 nanoseconds timeout, StopToken stop) = 0;
-  // POST /containers/{id}/start; an already started container is not an error.
-  virtual asio::awaitable<Result<void>> start_container(std::string id, nanoseconds timeout,
-                                                        StopToken stop) = 0;
+  // POST /containers/{id}/start; an already started container is not an error. `api_version`
+  // as ContainerCreateConfig::api_version.
+  virtual asio::awaitable<Result<void>> start_container(std::string id, nanoseconds timeout, StopToken stop,
+                                                        std::string api_version) = 0;
   // POST /containers/{id}/stop?t=grace; an already stopped container is not an error.
   virtual asio::awaitable<Result<void>> stop_container(std::string id, int grace_seconds, nanoseconds timeout,
                                                        StopToken stop) = 0;
@@ -137,7 +138,7 @@ class EngineClient : public ExecApi, public ContainerApi {
                                                         nanoseconds timeout = kDefaultCallTimeout,
                                                         StopToken stop = {}) override;
   asio::awaitable<Result<void>> start_container(std::string id, nanoseconds timeout = kDefaultCallTimeout,
-                                                StopToken stop = {}) override;
+                                                StopToken stop = {}, std::string api_version = {}) override;
   // Stops with `grace_seconds` before SIGKILL; an already stopped container is not an error.
   asio::awaitable<Result<void>> stop_container(std::string id, int grace_seconds,
                                                nanoseconds timeout = kDefaultCallTimeout,
@@ -162,9 +163,11 @@ class EngineClient : public ExecApi, public ContainerApi {
 
  private:
   // One call: negotiate the version if needed, send, map errors. `op` names the call in the
-  // timeout text. Returns the response only for 2xx/3xx.
+  // timeout text; `at_least` raises the path's API version for this call. Returns the response
+  // only for 2xx/3xx.
   asio::awaitable<Result<HttpResponse>> call(std::string_view op, std::string method, std::string path,
-                                             std::string body, nanoseconds timeout, StopToken stop);
+                                             std::string body, nanoseconds timeout, StopToken stop,
+                                             std::string at_least = {});
   Error from_transport(const Error& error, std::string_view op, nanoseconds timeout) const;
   Error from_status(const HttpResponse& response) const;
 

@@ -453,6 +453,15 @@ std::string parse_error_message(std::string_view body, bool json) {
   return std::string(body);
 }
 
+bool is_api_version(std::string_view text) {
+  const auto dot = text.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == text.size() || text.size() > 12) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i != dot && (text[i] < '0' || text[i] > '9')) return false;
+  }
+  return true;
+}
+
 int compare_api_versions(std::string_view a, std::string_view b) {
   auto next = [](std::string_view& s) {
     std::uint64_t v = 0;

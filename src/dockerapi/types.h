@@ -103,6 +103,9 @@ struct ContainerCreateConfig {
   // The whole body as the task engine builds it (Config with HostConfig, dockerConfig merged
   // in); when set, the typed fields above but `name` are not used.
   std::string body_json;
+  // The container's dockerConfig.version: the call uses this API version when it is above the
+  // client's own (the reference's max(version, min)); empty: the client's.
+  std::string api_version;
 };
 
 struct ImageInspect {
@@ -170,5 +173,7 @@ std::string parse_error_message(std::string_view body, bool json);
 
 // "1.41" > "1.9": dotted decimal comparison (-1, 0, 1).
 int compare_api_versions(std::string_view a, std::string_view b);
+// "MAJOR.MINOR" in decimal digits, as Docker's API versions are written.
+bool is_api_version(std::string_view text);
 
 }  // namespace ecs::dockerapi

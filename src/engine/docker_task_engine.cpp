@@ -887,9 +887,16 @@ asio::awaitable<void> DockerTaskEngine::create(ManagedPtr m, std::string name) {
     post(m, std::move(change));
     co_return;
   }
+  if (const std::string& v = c->docker_config.version; !v.empty() && !dockerapi::is_api_version(v)) {
+    change.error = task::ApplyingError{"CannotCreateContainerError",
+                                       "dockerConfig.version '" + v + "' is not a Docker API version"};
+    post(m, std::move(change));
+    co_return;
+  }
   dockerapi::ContainerCreateConfig config;
   config.name = docker_name;
   config.body_json = std::move(*body);
+  config.api_version = c->docker_config.version;
   auto created = co_await docker_.create_container(std::move(config), options_.create_timeout, m->calls);
   if (!*alive) co_return;
   std::string id;
@@ -928,7 +935,8 @@ asio::awaitable<void> DockerTaskEngine::start(ManagedPtr m, std::string name) {
   task::Container* c = m->task.container(name);
   if (c == nullptr) co_return;
   const std::string id = c->docker_id;
-  auto started = co_await docker_.start_container(id, options_.start_timeout, m->calls);
+  auto started =
+      co_await docker_.start_container(id, options_.start_timeout, m->calls, c->docker_config.version);
   if (!*alive) co_return;
   if (!started) {
     change.error =

@@ -501,6 +501,34 @@ TEST_F(EngineOnDockerd, APullTheRegistryRefusesStopsTheTaskWithTheDaemonsReason)
   EXPECT_EQ(ps.out, "") << "a container was created";
 }
 
+// dockerConfig.version reaches the daemon as the API version of the create: 1.25 (above the
+// client's own minimum, 1.21 on this Docker) works; 1.99 is refused by the daemon itself.
+TEST_F(EngineOnDockerd, AContainersDockerApiVersionIsTheVersionOfItsCreate) {
+  ECS_REQUIRE_DOCKERD(dockerd);
+  auto options = defaults();
+  options.pull_behavior = PullBehavior::prefer_cached;
+  start(*dockerd, options);
+  task::Task t = new_task("apiversion");
+  task::Container fine = container("fine", {"sh", "-c", "exit 0"});
+  fine.essential = false;
+  fine.docker_config.version = "1.25";
+  task::Container future = container("future", {"sh", "-c", "exit 0"});
+  future.docker_config.version = "1.99";
+  future.depends_on = {{"fine", "SUCCESS"}};
+  t.containers = {fine, future};
+  ASSERT_TRUE(engine_->add_task(t));
+  ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::stopped) != nullptr; }, 60s));
+  EXPECT_EQ(reported_exit("fine"), 0);
+  std::string reason;
+  for (const auto& change : submitter_.sent) {
+    for (const auto& c : change.containers) {
+      if (c.container_name == "future" && !c.reason.empty()) reason = c.reason;
+    }
+  }
+  EXPECT_TRUE(reason.starts_with("CannotCreateContainerError: ")) << reason;
+  EXPECT_NE(reason.find("1.99 is too new"), std::string::npos) << reason;
+}
+
 // §8.4 / issue 14 point 5: a container carrying the agent's task label that is not in the engine's
 // state (here made with the CLI, as a lost state would leave one) is reported and keeps running.
 TEST_F(EngineOnDockerd, ALabelledContainerItDoesNotKnowIsReportedAndLeftRunning) {

@@ -33,6 +33,7 @@ class FakeContainerApi : public dockerapi::ContainerApi {
   std::map<std::string, int> exit_at_start;     // container name part → exits at once with that code
   std::map<std::string, Container> containers;  // by id
   std::vector<std::string> pull_auths;          // each pull's X-Registry-Auth ("" anonymous)
+  std::vector<std::string> api_versions;        // "create 1.25", "start " (the client's own)...
   std::vector<std::string> calls;               // "pull busybox", "create ecs-...", "start <id>"...
 
   int count(std::string_view prefix) const {
@@ -78,6 +79,7 @@ class FakeContainerApi : public dockerapi::ContainerApi {
                                                         StopToken) override {
     co_await yield();
     calls.push_back("create " + config.name);
+    api_versions.push_back("create " + config.api_version);
     if (down) co_return unreachable();
     for (const auto& [id, c] : containers) {
       if (c.name == config.name) {
@@ -105,9 +107,11 @@ class FakeContainerApi : public dockerapi::ContainerApi {
     emit(c.id, "create");
     co_return c.id;
   }
-  asio::awaitable<Result<void>> start_container(std::string id, Nano, StopToken) override {
+  asio::awaitable<Result<void>> start_container(std::string id, Nano, StopToken,
+                                                std::string api_version) override {
     co_await yield();
     calls.push_back("start " + id);
+    api_versions.push_back("start " + api_version);
     if (down) co_return unreachable();
     auto it = containers.find(id);
     if (it == containers.end()) co_return no_such(id);

@@ -315,6 +315,43 @@ TEST(DockerClient, ContainerCallsUseTheirPaths) {
             "\n");
 }
 
+// A container's dockerConfig.version raises the path's version for its create and start only; one
+// below the negotiated version leaves it; one that is not a version is refused without a request.
+TEST(DockerClient, ACreateAndStartUseTheContainersApiVersionWhenAboveTheClients) {
+  FakeDockerDaemon daemon([](const Request& r) {
+    if (r.target == "/version") return FakeDockerDaemon::version_reply();
+    if (r.target.find("/containers/create") != std::string::npos) return json(201, R"({"Id":"new"})");
+    Reply none = json(204, "");
+    return none;
+  });
+  auto c = client_for(daemon);
+  ContainerCreateConfig config;
+  config.name = "web";
+  config.image = "ecs-test/busybox:latest";
+  config.api_version = "1.40";
+  ASSERT_TRUE(test::run(c->create_container(config)));
+  ASSERT_TRUE(test::run(c->start_container("new", 5s, {}, "1.40")));
+  ASSERT_TRUE(test::run(c->stop_container("new", 3)));
+  ASSERT_TRUE(test::run(c->start_container("new", 5s, {}, "1.17")));
+  auto bad = test::run(c->start_container("new", 5s, {}, "1.x"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "'1.x' is not a Docker API version");
+  std::vector<std::string> targets;
+  for (const auto& r : daemon.requests()) targets.push_back(r.method + " " + r.target);
+  EXPECT_EQ(targets,
+            (std::vector<std::string>{
+                "GET /version", "POST /v1.40/containers/create?name=web", "POST /v1.40/containers/new/start",
+                "POST /v1.21/containers/new/stop?t=3", "POST /v1.21/containers/new/start"}));
+}
+
+TEST(DockerApiVersion, OnlyDottedDecimalsAreVersions) {
+  EXPECT_TRUE(is_api_version("1.17"));
+  EXPECT_TRUE(is_api_version("1.41"));
+  for (const char* bad : {"", "1", "1.", ".1", "latest", "1.x", "v1.41", "1.4.1", "1.41 "}) {
+    EXPECT_FALSE(is_api_version(bad)) << bad;
+  }
+}
+
 TEST(DockerClient, ConcurrentFirstCallsNegotiateOnce) {
   FakeDockerDaemon daemon([](const Request& r) {
     if (r.target == "/version") return FakeDockerDaemon::version_reply();

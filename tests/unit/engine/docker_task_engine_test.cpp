@@ -298,6 +298,30 @@ TEST_F(Engine, APullCarriesTheConfiguredCredentialsOfTheImagesRegistry) {
   EXPECT_EQ(auths, (std::vector<std::string>{"", expected})) << "busybox (Docker Hub) goes anonymous";
 }
 
+// dockerConfig.version (§4): create and start ask for it (the client raises it to its own minimum
+// when lower); a version that is not one stops the container before any Docker call.
+TEST_F(Engine, CreateAndStartCarryTheContainersDockerApiVersion) {
+  start();
+  auto web = container("web");
+  web.docker_config.version = "1.25";
+  ASSERT_TRUE(engine->add_task(payload({web})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  EXPECT_EQ(docker.api_versions, (std::vector<std::string>{"create 1.25", "start 1.25"}));
+}
+
+TEST_F(Engine, ADockerApiVersionThatIsNotOneStopsTheTaskWithoutACreate) {
+  start();
+  auto web = container("web");
+  web.docker_config.version = "latest";
+  ASSERT_TRUE(engine->add_task(payload({web})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  EXPECT_EQ(docker.count("create"), 0);
+  const auto* stopped = submitter.find(TaskStatus::stopped);
+  ASSERT_EQ(stopped->containers.size(), 1u);
+  EXPECT_EQ(stopped->containers[0].reason,
+            "CannotCreateContainerError: dockerConfig.version 'latest' is not a Docker API version");
+}
+
 TEST_F(Engine, ACachedImageIsNotPulledUnderPreferCached) {
   options.pull_behavior = PullBehavior::prefer_cached;
   docker.pullable.clear();
