@@ -1,6 +1,7 @@
 #include "engine/docker_task_engine.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "core/log.h"
 #include "core/rfc3339.h"
@@ -598,8 +599,8 @@ void DockerTaskEngine::handle_change(Managed& m, Change change) {
     return;
   }
   if (change.status <= c->known_status) {
-    if (change.status == ContainerStatus::running && change.inspect)
-      apply_inspect(*c, *change.inspect);  // ports, health
+    // Running: ports, health. Stopped (known from the die event): the finish time.
+    if (change.status == c->known_status && change.inspect) apply_inspect(*c, *change.inspect);
     return;
   }
   const ContainerStatus previous = c->known_status;
@@ -781,6 +782,17 @@ asio::awaitable<void> DockerTaskEngine::inspect_into(ManagedPtr m, std::string n
     co_return;
   }
   if (change.status == ContainerStatus::none) change.status = status_of(*inspected);
+  task::Container* live = m->task.container(name);
+  if (change.status == ContainerStatus::stopped && live != nullptr &&
+      live->known_status == ContainerStatus::stopped) {
+    // Already STOPPED from its die event (and reported): only the times and the like are new, and
+    // the task's loop may be past reading its inbox.
+    if (!m->removed) {
+      apply_inspect(*live, *inspected);
+      save(*m);
+    }
+    co_return;
+  }
   if (change.status == ContainerStatus::stopped) change.error = error_of(*inspected);
   change.inspect = std::move(*inspected);
   post(m, std::move(change));
@@ -1040,8 +1052,28 @@ void DockerTaskEngine::on_docker_event(const dockerapi::DockerEvent& e) {
   if (e.action == "start") {
     spawn(m, inspect_into(m, name, e.id, ContainerStatus::running));
   } else if (e.action == "die" || e.action == "stop") {
+    // A die carries the exit code: STOPPED is known now, without waiting for an inspect (which
+    // the daemon answers only once it has finished with the dead container, often several ms
+    // later). The inspect still follows for the times and anything else it knows. Only for a
+    // container known RUNNING: one whose start has not been applied yet reports RUNNING first.
+    int code = 0;
+    const auto exit = e.attributes.find("exitCode");
+    const task::Container* c = m->task.container(name);
+    if (e.action == "die" && c != nullptr && c->known_status == ContainerStatus::running &&
+        exit != e.attributes.end() &&
+        std::from_chars(exit->second.data(), exit->second.data() + exit->second.size(), code).ec ==
+            std::errc{}) {
+      Change change{
+          .container = name, .status = ContainerStatus::stopped, .docker_id = e.id, .exit_code = code};
+      if (oom_killed_.erase(e.id) > 0) {
+        change.error = task::ApplyingError{"OutOfMemoryError", "Container killed due to memory usage"};
+      }
+      post(m, std::move(change));
+    }
+    if (e.action == "die") oom_killed_.erase(e.id);
     spawn(m, inspect_into(m, name, e.id, ContainerStatus::stopped));
   } else if (e.action == "oom") {
+    oom_killed_.insert(e.id);
     log::warn("process within container died due to OOM", {{"taskArn", m->task.arn}, {"container", name}});
   } else if (e.action.starts_with("health_status")) {
     asio::co_spawn(

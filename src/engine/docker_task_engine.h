@@ -209,8 +209,9 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   events::StateChangeSink* sink_ = nullptr;
   std::map<std::string, ManagedPtr> tasks_;
   std::map<std::string, std::pair<std::string, std::string>> by_docker_id_;  // id → (task, container)
-  std::set<std::string> pulled_images_;                                      // for `once`
-  std::map<std::string, std::vector<std::string>> image_env_;                // image → its Env
+  std::set<std::string> oom_killed_;     // ids with an oom event whose die has not come yet
+  std::set<std::string> pulled_images_;  // for `once`
+  std::map<std::string, std::vector<std::string>> image_env_;  // image → its Env
   bool ready_ = false;
   std::vector<dockerapi::ContainerSummary> unknown_;
   execcmd::Manager* exec_manager_ = nullptr;

@@ -34,6 +34,7 @@ class FakeContainerApi : public dockerapi::ContainerApi {
   std::map<std::string, Container> containers;  // by id
   std::vector<std::string> pull_auths;          // each pull's X-Registry-Auth ("" anonymous)
   std::vector<std::string> api_versions;        // "create 1.25", "start " (the client's own)...
+  bool inspect_held = false;                    // container inspects wait until this is false again
   std::vector<std::string> calls;               // "pull busybox", "create ecs-...", "start <id>"...
 
   int count(std::string_view prefix) const {
@@ -54,14 +55,16 @@ class FakeContainerApi : public dockerapi::ContainerApi {
     c.exit_code = code;
     c.oom = oom;
     if (oom) emit(id, "oom");
-    emit(id, "die");
+    emit(id, "die", {{"exitCode", std::to_string(code)}});  // as Docker's die carries it
   }
-  void emit(const std::string& id, const std::string& action) {
+  void emit(const std::string& id, const std::string& action,
+            std::map<std::string, std::string> attributes = {}) {
     if (!subscriber_) return;
     dockerapi::DockerEvent e;
     e.type = "container";
     e.action = action;
     e.id = id;
+    e.attributes = std::move(attributes);
     subscriber_(e);
   }
   // Ends the current event subscription (the stream broke).
@@ -152,6 +155,7 @@ class FakeContainerApi : public dockerapi::ContainerApi {
   asio::awaitable<Result<dockerapi::ContainerInspect>> inspect_container(std::string key, Nano,
                                                                          StopToken) override {
     co_await yield();
+    while (inspect_held) co_await yield();
     if (down) co_return unreachable();
     for (const auto& [id, c] : containers) {
       if (id != key && c.name != key) continue;

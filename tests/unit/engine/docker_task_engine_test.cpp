@@ -491,6 +491,42 @@ TEST_F(Engine, ADeathWhileTheEventStreamWasDownIsFoundByLookingWhenDockerIsBack)
   EXPECT_EQ(submitter.find(TaskStatus::stopped)->containers[0].exit_code, 5);
 }
 
+// The die event carries the exit code: STOPPED goes out without waiting for the inspect, which
+// a daemon still busy with the dead container answers late (here: not until released).
+TEST_F(Engine, ADieIsReportedFromItsEventWithoutWaitingForTheInspect) {
+  options.cleanup_wait = 1h;  // the task stays to be looked at
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  docker.inspect_held = true;
+  docker.exit(id_of("web"), 9);
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }))
+      << "STOPPED waited for the inspect";
+  ASSERT_EQ(submitter.find(TaskStatus::stopped)->containers.size(), 1u);
+  EXPECT_EQ(submitter.find(TaskStatus::stopped)->containers[0].exit_code, 9);
+  docker.inspect_held = false;
+  io.run_for(50ms);
+  const task::Task* live = engine->find_task(kArn);
+  ASSERT_NE(live, nullptr);
+  EXPECT_NE(live->container("web")->finished_at, task::TimePoint{})
+      << "the inspect that followed was not applied";
+}
+
+// An oom event before the die: the STOPPED from the die event has the reference's OOM reason.
+TEST_F(Engine, AnOomKillIsReportedWithTheReferencesReasonFromTheEvents) {
+  start();
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  docker.inspect_held = true;
+  docker.exit(id_of("web"), 137, /*oom=*/true);
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  ASSERT_EQ(submitter.find(TaskStatus::stopped)->containers.size(), 1u);
+  const auto& web = submitter.find(TaskStatus::stopped)->containers[0];
+  EXPECT_EQ(web.exit_code, 137);
+  EXPECT_EQ(web.reason, "OutOfMemoryError: Container killed due to memory usage");
+  docker.inspect_held = false;
+}
+
 TEST_F(Engine, AKnownTaskTakesOnlyAHigherDesiredStatusFromANewPayload) {
   start();
   ASSERT_TRUE(engine->add_task(payload({container("web")})));
