@@ -233,10 +233,7 @@ asio::awaitable<int> Agent::run(StopToken stop) {
     engine::DockerTaskEngineOptions options;
     options.cluster = config_.cluster;
     options.pull_behavior = *engine::parse_pull_behavior(config_.image_pull_behavior);
-    // Checked when the configuration was read, so only a valid one gets here.
-    if (auto auth = engine::StaticRegistryAuth::parse(config_.engine_auth_type, config_.engine_auth_data)) {
-      options.registry_auth = std::move(*auth);
-    }
+    options.registry_auth = config_.registry_auth;  // parsed (and checked) with the configuration
     if (auto range = engine::parse_port_range(config_.dynamic_host_port_range)) {
       options.dynamic_host_ports = *range;
     } else {  // not set (a bad value stopped the agent when the configuration was read)

@@ -228,9 +228,9 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
     c.engine_auth_data = *v;
     // Pulls with credentials the operator meant to give are not silently anonymous: bad data (or
     // data without a type) stops the agent, with an error that never quotes the data.
-    if (auto auth = engine::StaticRegistryAuth::parse(c.engine_auth_type, c.engine_auth_data); !auth) {
-      return make_error(ConfigErrc::invalid_value, auth.error().message);
-    }
+    auto auth = engine::StaticRegistryAuth::parse(c.engine_auth_type, c.engine_auth_data);
+    if (!auth) return make_error(ConfigErrc::invalid_value, auth.error().message);
+    c.registry_auth = std::move(*auth);
   }
   if (auto r = read_addr(src, "ECS_INTROSPECTION_ADDR", c.introspection_addr); !r) return r.error();
   if (auto r = read_addr(src, "ECS_CREDENTIALS_ADDR", c.credentials_addr); !r) return r.error();

@@ -24,6 +24,7 @@
 #include "core/environment.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "engine/registry_auth.h"
 
 namespace ecs::app {
 
@@ -52,6 +53,7 @@ struct AgentConfig {
   std::string dynamic_host_port_range;              // ECS_DYNAMIC_HOST_PORT_RANGE ("" = the kernel's)
   std::string engine_auth_type;                     // ECS_ENGINE_AUTH_TYPE (docker, dockercfg)
   std::string engine_auth_data;                     // ECS_ENGINE_AUTH_DATA (a secret: never logged)
+  engine::StaticRegistryAuth registry_auth;         // the two above, parsed once here
   HostPort introspection_addr{"127.0.0.1", 51678};  // ECS_INTROSPECTION_ADDR
   HostPort credentials_addr{"127.0.0.1", 51679};    // ECS_CREDENTIALS_ADDR
   bool imds_disabled = false;                       // AWS_EC2_METADATA_DISABLED

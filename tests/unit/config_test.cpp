@@ -214,6 +214,11 @@ TEST_F(ConfigTest, RegistryAuthDataThatCannotBeUsedStopsTheAgent) {
   env["ECS_ENGINE_AUTH_TYPE"] = "docker";
   env["ECS_ENGINE_AUTH_DATA"] = R"({"reg.tld":{"username":"u","password":"s3cret"}})";
   EXPECT_EQ(config().engine_auth_data, env["ECS_ENGINE_AUTH_DATA"]);
+  // Parsed once, here: the engine takes this.
+  const auto parsed = config().registry_auth.lookup("reg.tld/team/app:1");
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->username, "u");
+  EXPECT_FALSE(config().registry_auth.lookup("other.tld/app:1"));
   env["ECS_ENGINE_AUTH_DATA"] = R"({"reg.tld":{"username":"u","password":"s3cret"})";
   std::string message = error();
   EXPECT_TRUE(message.starts_with("ECS_ENGINE_AUTH_DATA: not JSON")) << message;
