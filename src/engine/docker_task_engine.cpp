@@ -42,9 +42,12 @@ ContainerStatus status_of(const dockerapi::ContainerInspect& i) {
 }
 
 // The error an inspected stopped container carries (§4.9 MetadataFromContainer).
+// The reference's reason for a container the kernel killed for its memory (from inspect's
+// OOMKilled, or an oom event before the die).
+task::ApplyingError oom_error() { return {"OutOfMemoryError", "Container killed due to memory usage"}; }
+
 std::optional<task::ApplyingError> error_of(const dockerapi::ContainerInspect& i) {
-  if (i.state.oom_killed)
-    return task::ApplyingError{"OutOfMemoryError", "Container killed due to memory usage"};
+  if (i.state.oom_killed) return oom_error();
   if (!i.state.error.empty()) return task::ApplyingError{"DockerStateError", i.state.error};
   return std::nullopt;
 }
@@ -1066,7 +1069,7 @@ void DockerTaskEngine::on_docker_event(const dockerapi::DockerEvent& e) {
       Change change{
           .container = name, .status = ContainerStatus::stopped, .docker_id = e.id, .exit_code = code};
       if (oom_killed_.erase(e.id) > 0) {
-        change.error = task::ApplyingError{"OutOfMemoryError", "Container killed due to memory usage"};
+        change.error = oom_error();
       }
       post(m, std::move(change));
     }

@@ -226,6 +226,24 @@ class EngineOnDockerd : public ::testing::Test {
     command.insert(command.begin(), "docker");
     return test::run_process(command, env);
   }
+  // `image` of dockerd_ pushed to `registry` as NAME:<pid> and removed locally; "" on failure
+  // (the test fails with why).
+  std::string pushed(const LocalRegistry& registry, const std::string& name) const {
+    std::string error;
+    std::string image =
+        registry.push(*dockerd_, dockerd_->busybox_image, name + ":" + std::to_string(::getpid()), &error);
+    EXPECT_FALSE(image.empty()) << error;
+    return image;
+  }
+  // A task of one essential container running `command` from `image`.
+  task::Task one_container_task(const std::string& test, const std::string& image,
+                                std::vector<std::string> command) const {
+    task::Task t = new_task(test);
+    task::Container once = container("once", std::move(command));
+    once.image = image;
+    t.containers = {once};
+    return t;
+  }
   std::optional<int> reported_exit(const std::string& container) const {
     std::optional<int> exit;
     for (const auto& change : submitter_.sent) {
@@ -445,12 +463,11 @@ TEST_F(EngineOnDockerd, PortMappingsOnBridgeNetworkingAreBoundReportedAndAnswer)
 // reason and nothing is created.
 TEST_F(EngineOnDockerd, APullFromARegistryCarriesItsConfiguredCredentialsAndTheImageRuns) {
   ECS_REQUIRE_DOCKERD(dockerd);
+  dockerd_ = dockerd;
   LocalRegistry registry;
   if (!registry.up()) ECS_SKIP_OR_FAIL_IN_CI(registry.why());
-  std::string error;
-  const std::string image = registry.push(*dockerd, dockerd->busybox_image,
-                                          "ecs-test/pulled:" + std::to_string(::getpid()), &error);
-  ASSERT_FALSE(image.empty()) << error;
+  const std::string image = pushed(registry, "ecs-test/pulled");
+  ASSERT_FALSE(image.empty());
   auto options = defaults();
   options.pull_behavior = PullBehavior::always;
   auto auth = StaticRegistryAuth::parse("docker", "{\"" + registry.host() + "\":{\"username\":\"" +
@@ -459,11 +476,7 @@ TEST_F(EngineOnDockerd, APullFromARegistryCarriesItsConfiguredCredentialsAndTheI
   ASSERT_TRUE(auth) << auth.error().message;
   options.registry_auth = *auth;
   start(*dockerd, options);
-  task::Task t = new_task("pull");
-  task::Container once = container("once", {"sh", "-c", "exit 7"});
-  once.image = image;
-  t.containers = {once};
-  ASSERT_TRUE(engine_->add_task(t));
+  ASSERT_TRUE(engine_->add_task(one_container_task("pull", image, {"sh", "-c", "exit 7"})));
   ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::stopped) != nullptr; }, 90s))
       << "sent " << submitter_.sent.size() << "; registry log: " << registry.log();
   EXPECT_EQ(reported_exit("once"), 7) << "the pulled image did not run";
@@ -474,21 +487,17 @@ TEST_F(EngineOnDockerd, APullFromARegistryCarriesItsConfiguredCredentialsAndTheI
 
 TEST_F(EngineOnDockerd, APullTheRegistryRefusesStopsTheTaskWithTheDaemonsReason) {
   ECS_REQUIRE_DOCKERD(dockerd);
+  dockerd_ = dockerd;
   LocalRegistry registry;
   if (!registry.up()) ECS_SKIP_OR_FAIL_IN_CI(registry.why());
-  std::string error;
-  const std::string image = registry.push(*dockerd, dockerd->busybox_image,
-                                          "ecs-test/refused:" + std::to_string(::getpid()), &error);
-  ASSERT_FALSE(image.empty()) << error;
+  const std::string image = pushed(registry, "ecs-test/refused");
+  ASSERT_FALSE(image.empty());
   auto options = defaults();
   options.pull_behavior = PullBehavior::always;
   options.pull_retry_min = 100ms;  // keep the five attempts short
   options.pull_retry_max = 200ms;
   start(*dockerd, options);  // no credentials for it
-  task::Task t = new_task("refused");
-  task::Container once = container("once", {"sh", "-c", "exit 0"});
-  once.image = image;
-  t.containers = {once};
+  const task::Task t = one_container_task("refused", image, {"sh", "-c", "exit 0"});
   ASSERT_TRUE(engine_->add_task(t));
   ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::stopped) != nullptr; }, 120s))
       << "sent " << submitter_.sent.size();
