@@ -589,6 +589,12 @@ void DockerTaskEngine::handle_change(Managed& m, Change change) {
     if (change.inspect) apply_inspect(*c, *change.inspect);
     return;
   }
+  // The start event of an exec-enabled container comes while its start call is still starting
+  // the SSM agent: the call's own change brings RUNNING, with the agent's status (§10).
+  if (!change.from_call && change.status == ContainerStatus::running &&
+      c->applied_status == ContainerStatus::running && exec_monitor_ != nullptr && has_exec_agent(*c)) {
+    return;
+  }
   // §2.7 step 2: Docker started a container the engine had seen stop: stop it again (once).
   if (c->known_status == ContainerStatus::stopped && task::is_running(change.status)) {
     if (!m.restopped && !c->docker_id.empty()) {

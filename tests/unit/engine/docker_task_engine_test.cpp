@@ -541,42 +541,65 @@ TEST_F(Engine, AKnownTaskTakesOnlyAHigherDesiredStatusFromANewPayload) {
   ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
 }
 
+// ECS Exec for the tests below: the host's SSM agent files (on a fake file system) and a Docker
+// exec API on which the agent starts and runs; `delay` yields that many times before each exec
+// call, as a real daemon takes its time.
+struct ExecRig {
+  static constexpr const char* kBin = "/managed-agents/execute-command/bin/3.3.40.0";
+  explicit ExecRig(int delay = 0) {
+    fs.add_dir("/managed-agents/execute-command/bin");
+    fs.add_dir(kBin);
+    for (const char* b : {"amazon-ssm-agent", "ssm-agent-worker", "ssm-session-worker"})
+      fs.add_file(std::string(kBin) + "/" + b);
+    fs.add_dir("/managed-agents/execute-command/certs");
+    fs.add_file("/managed-agents/execute-command/certs/tls-ca-bundle.pem");
+    docker.on_create = [](const auto&) -> Result<std::string> { return std::string("exec-1"); };
+    docker.on_start = [](const auto&) -> Result<void> { return {}; };
+    docker.on_inspect = [](const auto&) -> Result<dockerapi::ExecInspect> {
+      dockerapi::ExecInspect e;
+      e.running = true;
+      e.pid = 4242;
+      return e;
+    };
+    if (delay > 0) {
+      docker.before_call = [delay]() -> asio::awaitable<void> {
+        for (int i = 0; i < delay; ++i)
+          co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+      };
+    }
+    options.new_uuid = [] { return std::string("uuid-1"); };
+  }
+  void attach(DockerTaskEngine& engine, Clock& clock, Jitter& jitter) {
+    manager = std::make_unique<execcmd::Manager>(options, fs, clock, jitter, &engine.exec_store());
+    monitor = std::make_unique<execcmd::Monitor>(*manager, docker, engine.exec_tasks(),
+                                                 engine.exec_reporter(), clock, jitter);
+    engine.set_exec(*manager, *monitor);
+  }
+  static task::Container with_agent(task::Container c) {
+    task::ManagedAgent agent;
+    agent.name = std::string(task::kExecuteCommandAgentName);
+    agent.properties = task::StringMap{{"sessionLimit", "2"}};
+    c.managed_agents.push_back(agent);
+    return c;
+  }
+
+  test::FakeFileSystem fs;
+  test::FakeExecApi docker;
+  execcmd::ManagerOptions options;
+  std::unique_ptr<execcmd::Manager> manager;
+  std::unique_ptr<execcmd::Monitor> monitor;
+};
+
 // ECS Exec wired in (task-engine.md §10): the exec-enabled container is created with the SSM
 // agent's bind mounts, its agent is started after `docker start` so that the RUNNING change
 // carries managedAgents RUNNING "ExecuteCommandAgent started", the agent's state (id, exec id) is
 // in the task's durable record, and a stop reports the agent STOPPED with the container.
 TEST_F(Engine, EcsExecMountsStartsAndStopsTheAgentWithItsContainer) {
-  constexpr const char* kBin = "/managed-agents/execute-command/bin/3.3.40.0";
-  test::FakeFileSystem fs;
-  fs.add_dir("/managed-agents/execute-command/bin");
-  fs.add_dir(kBin);
-  for (const char* b : {"amazon-ssm-agent", "ssm-agent-worker", "ssm-session-worker"})
-    fs.add_file(std::string(kBin) + "/" + b);
-  fs.add_dir("/managed-agents/execute-command/certs");
-  fs.add_file("/managed-agents/execute-command/certs/tls-ca-bundle.pem");
-  test::FakeExecApi exec_docker;
-  exec_docker.on_create = [](const auto&) -> Result<std::string> { return std::string("exec-1"); };
-  exec_docker.on_start = [](const auto&) -> Result<void> { return {}; };
-  exec_docker.on_inspect = [](const auto&) -> Result<dockerapi::ExecInspect> {
-    dockerapi::ExecInspect e;
-    e.running = true;
-    e.pid = 4242;
-    return e;
-  };
-  execcmd::ManagerOptions mo;
-  mo.new_uuid = [] { return std::string("uuid-1"); };
+  ExecRig exec;
   start();
-  execcmd::Manager manager(mo, fs, clock, jitter, &engine->exec_store());
-  execcmd::Monitor monitor(manager, exec_docker, engine->exec_tasks(), engine->exec_reporter(), clock,
-                           jitter);
-  engine->set_exec(manager, monitor);
+  exec.attach(*engine, clock, jitter);
 
-  task::Container web = container("web");
-  task::ManagedAgent agent;
-  agent.name = std::string(task::kExecuteCommandAgentName);
-  agent.properties = task::StringMap{{"sessionLimit", "2"}};
-  web.managed_agents.push_back(agent);
-  ASSERT_TRUE(engine->add_task(payload({web, container("plain", false)})));
+  ASSERT_TRUE(engine->add_task(payload({ExecRig::with_agent(container("web")), container("plain", false)})));
   ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
 
   const auto* created = docker.by_name("-web-");
@@ -586,8 +609,8 @@ TEST_F(Engine, EcsExecMountsStartsAndStopsTheAgentWithItsContainer) {
             std::string::npos)
       << created->body;
   EXPECT_EQ(docker.by_name("-plain-")->body.find("execute-command"), std::string::npos);
-  ASSERT_EQ(exec_docker.creates.size(), 1u);
-  EXPECT_EQ(exec_docker.creates[0].container_id, created->id);
+  ASSERT_EQ(exec.docker.creates.size(), 1u);
+  EXPECT_EQ(exec.docker.creates[0].container_id, created->id);
 
   const auto* running = submitter.find(TaskStatus::running);
   ASSERT_EQ(running->managed_agents.size(), 1u);
@@ -614,6 +637,21 @@ TEST_F(Engine, EcsExecMountsStartsAndStopsTheAgentWithItsContainer) {
     }
   }
   EXPECT_TRUE(agent_stopped);
+}
+
+// The start event of an exec-enabled container comes while its SSM agent is still being started
+// (docker exec takes a while): RUNNING waits for the start call, so that it still carries the
+// agent's status. Seen on a real dockerd before: RUNNING went out without managedAgents.
+TEST_F(Engine, AnExecContainersStartEventDoesNotReportRunningBeforeItsAgentStarted) {
+  ExecRig exec(/*delay=*/50);
+  start();
+  exec.attach(*engine, clock, jitter);
+  ASSERT_TRUE(engine->add_task(payload({ExecRig::with_agent(container("web"))})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  const auto* running = submitter.find(TaskStatus::running);
+  ASSERT_EQ(running->managed_agents.size(), 1u);
+  EXPECT_EQ(running->managed_agents[0].status, task::ManagedAgentStatus::running);
+  EXPECT_EQ(running->managed_agents[0].reason, "ExecuteCommandAgent started");
 }
 
 }  // namespace
