@@ -4,16 +4,22 @@
 // carry each container's runtimeId and exit code in the public ECS model's shape, a
 // desiredStatus STOPPED stops it with nothing left running; after a SIGKILL of the agent the
 // restarted agent re-attaches to the containers (none created twice) and reports the exit code
-// of a container that died while it was down; and `make run` (scripts/run-local.sh) shows a task
-// running and stopping.
+// of a container that died while it was down; ECS Exec's agent runs in an exec-enabled
+// container and is reported with it; and `make run` (scripts/run-local.sh) shows a task running
+// and stopping.
 #include <signal.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
 #include "localcp/state_changes.h"
 #include "support/agent_harness.h"
 #include "support/dockerd.h"
+#include "support/exec_host_tree.h"
 #include "support/process.h"
 
 #ifndef ECS_AGENT_BINARY
@@ -24,6 +30,9 @@
 #endif
 #ifndef ECS_BUILD_DIR
 #error "ECS_BUILD_DIR must name the build directory"
+#endif
+#ifndef ECS_FAKE_SSM_AGENT
+#error "ECS_FAKE_SSM_AGENT must name the built tests/fixtures/fake_ssm_agent"
 #endif
 
 namespace ecs::test {
@@ -237,6 +246,111 @@ TEST_F(AgentOnDocker, AFailedPullStopsTheTaskWithTheReasonAndCreatesNothing) {
   EXPECT_TRUE(task_containers(false).empty()) << "a container was created";
   agent->signal(SIGTERM);
   ASSERT_TRUE(agent->wait_for_exit(10s)) << agent->output();
+}
+
+// ECS Exec with the built agent (task-engine.md §10, exec-manager.md §5). The agent reads the
+// SSM agent's files at the reference's fixed host paths, so the test lays them out (the
+// project's fake SSM agent as every binary) in a directory of its own and runs an engine of its
+// own and the agent in one mount namespace where that directory is /var/lib/ecs/deps (and another
+// is /var/log/ecs): the host's own paths are never touched. The agent advertises
+// execute-command, mounts the SSM agent into the exec-enabled container only, starts it there
+// once, reports it RUNNING with the container; a SIGKILLed and restarted agent keeps it and still
+// knows it: desiredStatus STOPPED reports it STOPPED, and cleanup removes the task's exec logs.
+TEST_F(AgentOnDocker, RunsTheExecAgentInAnExecEnabledContainerAndReportsItWithTheContainer) {
+  namespace fs = std::filesystem;
+  TempDir host;  // what the engine and the agent see at /var/lib/ecs/deps and /var/log/ecs
+  const ExecHostTree tree(host.path(), ECS_FAKE_SSM_AGENT);
+  ECS_REQUIRE_OWN_DOCKERD(dockerd, "", DockerdNetwork::none,
+                          {{host.file("deps"), "/var/lib/ecs/deps"}, {host.file("log"), "/var/log/ecs"}});
+  use(dockerd.engine());
+  ASSERT_FALSE(dockerd.engine()->mntns.empty());
+  launcher_ = {"/usr/bin/nsenter", "--mount=" + dockerd.engine()->mntns};
+  const std::string task_id = arn_.substr(arn_.rfind('/') + 1);
+  const std::string task =
+      R"({"arn":")" + arn_ +
+      R"(","family":"exectest","version":"1","desiredStatus":"RUNNING",)"
+      R"("containers":[{"name":"web","image":")" +
+      image_ +
+      R"(","essential":true,"stopTimeout":5,"command":["sh","-c","trap 'exit 0' TERM; while true; do sleep 0.2; done"],)"
+      R"("managedAgents":[{"name":"ExecuteCommandAgent","properties":{"sessionLimit":"2"}}]},)"
+      R"({"name":"plain","image":")" +
+      image_ +
+      R"(","essential":false,"stopTimeout":5,"command":["sh","-c","trap 'exit 0' TERM; while true; do sleep 0.2; done"]}]})";
+  auto stop_payload = task;
+  stop_payload.replace(stop_payload.find(R"("desiredStatus":"RUNNING")"), 25, R"("desiredStatus":"STOPPED")");
+
+  auto agent = start_with("agent-1.log", {{"ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", "2s"}});
+  ASSERT_TRUE(wait_for([&] { return acs_.connection_count() >= 1; })) << agent->output();
+  EXPECT_NE(agent->output().find("ECS Exec enabled"), std::string::npos) << agent->output();
+  bool advertised = false;
+  for (const auto& c : ecs_api_.calls()) {
+    advertised = advertised || (c.operation == "RegisterContainerInstance" &&
+                                c.body.find("ecs.capability.execute-command") != std::string::npos);
+  }
+  EXPECT_TRUE(advertised) << "RegisterContainerInstance lacks ecs.capability.execute-command";
+
+  acs_.send(payload(1, task));
+  ASSERT_TRUE(wait_for([&] { return change_with("RUNNING").has_value(); }, 90s)) << agent->output();
+  const auto running = *change_with("RUNNING");
+  ASSERT_EQ(running.managed_agents.size(), 1u) << describe(running) << "\n" << agent->output();
+  EXPECT_EQ(running.managed_agents[0].container, "web");
+  EXPECT_EQ(running.managed_agents[0].name, "ExecuteCommandAgent");
+  EXPECT_EQ(running.managed_agents[0].status, "RUNNING");
+  EXPECT_EQ(running.managed_agents[0].reason, "ExecuteCommandAgent started");
+  const std::string web_id = running.container("web")->runtime_id;
+  const std::string plain_id = running.container("plain")->runtime_id;
+
+  // The SSM agent's files are bound into web only, and its one copy runs there.
+  const std::string web_mounts = docker({"inspect", "--format", "{{json .HostConfig.Binds}}", web_id});
+  EXPECT_NE(
+      web_mounts.find("/var/lib/ecs/deps/execute-command/bin/" + std::string(ExecHostTree::kAgentVersion) +
+                      "/amazon-ssm-agent:/ecs-execute-command-"),
+      std::string::npos)
+      << web_mounts;
+  EXPECT_EQ(docker({"inspect", "--format", "{{json .HostConfig.Binds}}", plain_id}).find("execute-command"),
+            std::string::npos);
+  const std::string starts_file = tree.log_dir(task_id, "web") + "/fake-ssm-agent.starts";
+  auto starts = [&] {
+    std::ifstream in(starts_file);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return std::count(text.begin(), text.end(), '\n');
+  };
+  ASSERT_TRUE(wait_for([&] { return starts() >= 1; }, 10s)) << starts_file;
+  EXPECT_NE(docker({"top", web_id}).find("amazon-ssm-agent"), std::string::npos);
+
+  // SIGKILL and restart: the restarted agent re-attaches; nothing is started a second time.
+  agent->signal(SIGKILL);
+  ASSERT_TRUE(agent->wait_for_exit(5s));
+  auto again = start_with("agent-2.log", {{"ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION", "2s"}});
+  ASSERT_TRUE(wait_for([&] { return acs_.connection_count() >= 2; })) << again->output();
+  ASSERT_TRUE(wait_for(
+      [&] {
+        const auto body = http_get(introspection_port_, "/v1/tasks").body;
+        return body.find(web_id) != std::string::npos &&
+               body.find(R"("KnownStatus":"RUNNING")") != std::string::npos;
+      },
+      30s))
+      << again->output();
+  EXPECT_EQ(starts(), 1);
+
+  // desiredStatus STOPPED: the exec agent is reported STOPPED with its container.
+  acs_.send(payload(2, stop_payload));
+  ASSERT_TRUE(wait_for([&] { return change_with("STOPPED").has_value(); }, 60s)) << again->output();
+  std::optional<localcp::ReportedManagedAgent> last_agent;
+  for (const auto& c : changes()) {
+    for (const auto& m : c.managed_agents) last_agent = m;
+  }
+  ASSERT_TRUE(last_agent);
+  EXPECT_EQ(last_agent->status, "STOPPED");
+  EXPECT_EQ(last_agent->reason, "Received Container Stopped event");
+  EXPECT_TRUE(task_containers(true).empty()) << "a container still runs";
+  // Cleanup removes the containers and the task's exec logs.
+  ASSERT_TRUE(wait_for([&] { return task_containers(false).empty(); }, 60s)) << again->output();
+  ASSERT_TRUE(wait_for([&] { return !fs::exists(host.file("log/exec/" + task_id)); }, 30s))
+      << "the task's exec logs were not removed";
+  again->signal(SIGTERM);
+  ASSERT_TRUE(again->wait_for_exit(10s)) << again->output();
+  expect_no_secret_in(agent->output() + again->output());
 }
 
 // `make run` with the engine of this test run: the control plane sends a busybox task, the agent

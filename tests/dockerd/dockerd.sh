@@ -16,6 +16,13 @@
 # bridge and its iptables rules, so that port mappings work; the host's network is not touched.
 # Reach a published port from inside: nsenter --net=NETNS busybox wget http://127.0.0.1:PORT/
 #
+# ECS_TEST_DOCKERD_BINDS="SRC:DST ..." (start only) runs containerd and dockerd in a mount
+# namespace of their own (a file below the temporary directory, named as ECS_TEST_DOCKERD_MNTNS in
+# STATE_FILE) in which each directory SRC is bind-mounted on DST, so that the engine finds test
+# files at a fixed host path (e.g. /var/lib/ecs/deps) while the host's own DST is never touched.
+# A DST that does not exist is made, and removed at stop when it is still empty. A process that
+# must see the same files (the agent under test) runs under: nsenter --mount=MNTNS PROGRAM
+#
 # Otherwise the engine runs with --iptables=false --bridge=none --storage-driver=vfs and its own socket,
 # data-root, exec-root and pidfile, and its own containerd (a host's system containerd is never
 # shared, so the host's containers are never touched). The busybox image is made from Debian's
@@ -83,6 +90,11 @@ stop() {
   for mp in $(awk -v r="$root" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r); do
     umount -l "$mp" 2>/dev/null || true
   done
+  # Mount points made for ECS_TEST_DOCKERD_BINDS, deepest first, if nothing else filled them.
+  local dir
+  while read -r dir; do
+    [[ -z $dir ]] || rmdir "$dir" 2>/dev/null || true
+  done < <(sort -r "$root/made-dirs" 2>/dev/null)
   rm -rf "$root"
   rm -f "$state"
 }
@@ -105,17 +117,51 @@ make_busybox_tar() { # make_busybox_tar DIR TAR
   tar -C "$dir" -cf "$tar" .
 }
 
-# launch_dockerd ROOT EXTRA_ARGS [NETNS]: starts dockerd (inside NETNS with its bridge, when
-# given) and waits until it answers (exit 1 otherwise).
+# in_mntns MNTNS PROGRAM ARGS...: runs (execs) PROGRAM in mount namespace MNTNS, or as it is
+# when MNTNS is empty.
+in_mntns() {
+  local mntns=$1
+  shift
+  if [[ -n $mntns ]]; then
+    exec nsenter "--mount=$mntns" "$@"
+  fi
+  exec "$@"
+}
+
+# make_mntns ROOT BINDS: a persistent mount namespace at ROOT/mnt/ns with each SRC:DST of BINDS
+# bind-mounted; prints its file. Made mount points are listed in ROOT/made-dirs for stop.
+make_mntns() {
+  local root=$1 binds=$2 b src dst d
+  local ns=$root/mnt/ns
+  # unshare can keep a mount namespace only on a mount that is not shared: a private bind of the
+  # directory on itself.
+  mkdir -p "$root/mnt" && mount --bind "$root/mnt" "$root/mnt" && mount --make-private "$root/mnt" &&
+    touch "$ns" && unshare "--mount=$ns" --propagation private true || return 1
+  for b in $binds; do
+    src=${b%%:*} dst=${b#*:}
+    [[ -d $src && $dst == /* ]] || { say "bad bind '$b' (want an existing SRC dir and an absolute DST)"; return 1; }
+    d=$dst
+    while [[ ! -e $d ]]; do
+      echo "$d" >>"$root/made-dirs"
+      d=$(dirname "$d")
+    done
+    mkdir -p "$dst" && nsenter "--mount=$ns" mount --bind "$src" "$dst" || return 1
+  done
+  echo "$ns"
+}
+
+# launch_dockerd ROOT EXTRA_ARGS [NETNS [MNTNS]]: starts dockerd (inside NETNS with its bridge,
+# inside MNTNS, when given) and waits until it answers (exit 1 otherwise).
 launch_dockerd() {
-  local root=$1 extra=$2 netns=${3:-} i
+  local root=$1 extra=$2 netns=${3:-} mntns=${4:-} i
   local -a run=(dockerd --iptables=false --ip6tables=false --bridge=none)
   # nsenter execs dockerd, so $! below is dockerd's pid either way.
   [[ -z $netns ]] || run=(nsenter "--net=$netns" dockerd --ip6tables=false)
+  run=(in_mntns "$mntns" "${run[@]}")
   # shellcheck disable=SC2086
-  "${run[@]}" --storage-driver=vfs \
+  ("${run[@]}" --storage-driver=vfs \
     --host "unix://$root/docker.sock" --data-root "$root/data" --exec-root "$root/exec" \
-    --pidfile "$root/docker.pid" --containerd "$root/containerd/containerd.sock" $extra \
+    --pidfile "$root/docker.pid" --containerd "$root/containerd/containerd.sock" $extra) \
     >>"$root/dockerd.log" 2>&1 &
   local dockerd_pid=$!
   for ((i = 0; i < START_TIMEOUT_S * 10; i++)); do
@@ -139,7 +185,8 @@ restart() {
   kill -CONT "$pid" 2>/dev/null || true
   kill_and_wait "$pid" 20
   rm -f "$root/docker.pid"
-  launch_dockerd "$root" "$(read_state "$state" ECS_TEST_DOCKERD_ARGS)" "$(read_state "$state" ECS_TEST_DOCKERD_NETNS)" ||
+  launch_dockerd "$root" "$(read_state "$state" ECS_TEST_DOCKERD_ARGS)" "$(read_state "$state" ECS_TEST_DOCKERD_NETNS)" \
+    "$(read_state "$state" ECS_TEST_DOCKERD_MNTNS)" ||
     { say "dockerd did not come back"; exit 1; }
 }
 
@@ -172,7 +219,15 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [debug]
   address = "$root/containerd/debug.sock"
 EOF
-  containerd --config "$root/containerd/config.toml" >"$root/containerd.log" 2>&1 &
+  # containerd too: runc finds a bind's source in the mount namespace of containerd's shim.
+  local mntns=""
+  if [[ -n ${ECS_TEST_DOCKERD_BINDS:-} ]]; then
+    if ! mntns=$(make_mntns "$root" "$ECS_TEST_DOCKERD_BINDS"); then
+      stop "$state"
+      cannot_start "cannot make a mount namespace with the binds '$ECS_TEST_DOCKERD_BINDS'"
+    fi
+  fi
+  (in_mntns "$mntns" containerd --config "$root/containerd/config.toml") >"$root/containerd.log" 2>&1 &
   echo $! >"$root/containerd.pid"
 
   local i
@@ -197,7 +252,7 @@ EOF
   fi
 
   export DOCKER_HOST=unix://$root/docker.sock
-  if ! launch_dockerd "$root" "${ECS_TEST_DOCKERD_ARGS:-}" "$netns"; then
+  if ! launch_dockerd "$root" "${ECS_TEST_DOCKERD_ARGS:-}" "$netns" "$mntns"; then
     stop "$state"
     cannot_start "dockerd did not answer within ${START_TIMEOUT_S}s"
   fi
@@ -215,6 +270,7 @@ DOCKER_HOST=$DOCKER_HOST
 ECS_TEST_BUSYBOX_IMAGE=$BUSYBOX_IMAGE
 ECS_TEST_DOCKERD_ARGS=${ECS_TEST_DOCKERD_ARGS:-}
 ECS_TEST_DOCKERD_NETNS=$netns
+ECS_TEST_DOCKERD_MNTNS=$mntns
 EOF
   say "private dockerd up at $DOCKER_HOST (state in $state)"
 }

@@ -62,7 +62,9 @@ std::unique_ptr<BackgroundProcess> AgentHarness::start_with(
     std::erase_if(e, [&](const auto& old) { return old.first == kv.first; });
     e.push_back(std::move(kv));
   }
-  return std::make_unique<BackgroundProcess>(std::vector<std::string>{agent_binary_}, e, dir_.file(log_name));
+  std::vector<std::string> argv = launcher_;
+  argv.push_back(agent_binary_);
+  return std::make_unique<BackgroundProcess>(argv, e, dir_.file(log_name));
 }
 
 bool AgentHarness::wait_for(const std::function<bool()>& predicate, std::chrono::milliseconds timeout) {

@@ -42,6 +42,9 @@ class AgentHarness {
   int received(const std::string& type);  // frames of that type the agent sent to ACS
 
   std::string agent_binary_;
+  // Put before the agent's argv (execv: an absolute path), e.g. {"/usr/bin/nsenter",
+  // "--mount=..."}: nsenter execs the agent, so the process signalled and waited for is the agent.
+  std::vector<std::string> launcher_;
   TestCa ca_;
   TempDir dir_;
   ServerThread servers_;

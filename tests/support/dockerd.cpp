@@ -51,6 +51,7 @@ std::unique_ptr<Dockerd> engine_from_state(const std::string& state) {
   engine->root = kv["ECS_TEST_DOCKERD_ROOT"];
   engine->busybox_image = kv["ECS_TEST_BUSYBOX_IMAGE"];
   engine->netns = kv["ECS_TEST_DOCKERD_NETNS"];
+  engine->mntns = kv["ECS_TEST_DOCKERD_MNTNS"];
   return engine;
 }
 
@@ -91,15 +92,23 @@ Lookup find_engine() {
 
 }  // namespace
 
-OwnDockerd::OwnDockerd(const std::string& extra_args, DockerdNetwork network) : state_(new_state_file()) {
+OwnDockerd::OwnDockerd(const std::string& extra_args, DockerdNetwork network,
+                       const std::vector<DockerdBind>& binds)
+    : state_(new_state_file()) {
   if (state_.empty()) {
     why_ = "cannot create a state file";
     return;
   }
+  std::string bind_list;
+  for (const auto& b : binds) {
+    if (!bind_list.empty()) bind_list += ' ';
+    bind_list += b.source + ":" + b.target;
+  }
   ProcessOptions options;
   options.env = {{"CI", "false"},
                  {"ECS_TEST_DOCKERD_ARGS", extra_args},
-                 {"ECS_TEST_DOCKERD_NETNS", network == DockerdNetwork::bridge ? "1" : ""}};
+                 {"ECS_TEST_DOCKERD_NETNS", network == DockerdNetwork::bridge ? "1" : ""},
+                 {"ECS_TEST_DOCKERD_BINDS", bind_list}};
   auto start = run_process({ECS_DOCKERD_SCRIPT, "start", state_}, options);
   engine_ = engine_from_state(state_);
   if (!engine_) {

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "support/ci.h"
 
@@ -18,6 +19,13 @@ struct Dockerd {
   std::string root;           // the temporary directory holding everything
   std::string busybox_image;  // imported from Debian's busybox-static
   std::string netns;          // dockerd's own network namespace (a file); empty: the host's
+  std::string mntns;          // containerd's and dockerd's mount namespace (a file); empty: the host's
+};
+
+// A directory bind-mounted at a fixed path in the engine's own mount namespace (OwnDockerd).
+struct DockerdBind {
+  std::string source;  // an existing directory
+  std::string target;  // an absolute path, made if missing (and removed again at stop)
 };
 
 // What an OwnDockerd gets besides its own engine.
@@ -31,10 +39,13 @@ const Dockerd* private_dockerd(std::string* why);
 
 // An engine of one test's own, for tests that restart, stop or kill dockerd (the shared one must
 // stay up for the others). Started with `extra_args` (e.g. "--live-restore"), stopped and cleaned
-// up by the destructor.
+// up by the destructor. With `binds`, containerd and dockerd run in a mount namespace of their own
+// where each source is seen at its target (e.g. test files at /var/lib/ecs/deps) and the host's
+// own targets are untouched; a process run as `nsenter --mount=<mntns> ...` sees the same.
 class OwnDockerd {
  public:
-  explicit OwnDockerd(const std::string& extra_args = "", DockerdNetwork network = DockerdNetwork::none);
+  explicit OwnDockerd(const std::string& extra_args = "", DockerdNetwork network = DockerdNetwork::none,
+                      const std::vector<DockerdBind>& binds = {});
   ~OwnDockerd();
   OwnDockerd(const OwnDockerd&) = delete;
   OwnDockerd& operator=(const OwnDockerd&) = delete;
