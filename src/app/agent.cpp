@@ -241,6 +241,7 @@ asio::awaitable<int> Agent::run(StopToken stop) {
     }
     options.stop_timeout = config_.container_stop_timeout;
     options.cleanup_wait = config_.task_cleanup_wait;
+    options.shared_volume_match_full_config = config_.shared_volume_match_full_config;
     auto engine =
         std::make_unique<engine::DockerTaskEngine>(io_.get_executor(), *docker_, *repository_, credentials_,
                                                    clock_, jitter_, options, std::move(saved->tasks));

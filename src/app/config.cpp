@@ -196,6 +196,8 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
     c.docker_host = *v;
   }
   if (auto r = read_bool(src, "ECS_UPDATES_ENABLED", c.updates_enabled); !r) return r.error();
+  if (auto r = read_bool(src, "ECS_SHARED_VOLUME_MATCH_FULL_CONFIG", c.shared_volume_match_full_config); !r)
+    return r.error();
   if (auto v = src.value("ECS_IMAGE_PULL_BEHAVIOR")) {
     if (*v != "default" && *v != "always" && *v != "once" && *v != "prefer-cached") {
       return invalid("ECS_IMAGE_PULL_BEHAVIOR", *v, "default, always, once or prefer-cached");
@@ -315,6 +317,7 @@ std::string value_in_effect(const AgentConfig& c, std::string_view name) {
   if (name == "ECS_LOGFILE") return c.log_file;
   if (name == "DOCKER_HOST") return c.docker_host;
   if (name == "ECS_UPDATES_ENABLED") return flag(c.updates_enabled);
+  if (name == "ECS_SHARED_VOLUME_MATCH_FULL_CONFIG") return flag(c.shared_volume_match_full_config);
   if (name == "ECS_IMAGE_PULL_BEHAVIOR") return c.image_pull_behavior;
   if (name == "ECS_INTROSPECTION_ADDR") return c.introspection_addr.to_string();
   if (name == "ECS_CREDENTIALS_ADDR") return c.credentials_addr.to_string();

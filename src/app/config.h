@@ -51,6 +51,7 @@ struct AgentConfig {
   std::chrono::nanoseconds task_cleanup_wait =
       std::chrono::hours(3);                        // ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION
   std::string dynamic_host_port_range;              // ECS_DYNAMIC_HOST_PORT_RANGE ("" = the kernel's)
+  bool shared_volume_match_full_config = false;     // ECS_SHARED_VOLUME_MATCH_FULL_CONFIG
   std::string engine_auth_type;                     // ECS_ENGINE_AUTH_TYPE (docker, dockercfg)
   std::string engine_auth_data;                     // ECS_ENGINE_AUTH_DATA (a secret: never logged)
   engine::StaticRegistryAuth registry_auth;         // the two above, parsed once here

@@ -46,6 +46,8 @@ constexpr EnvironmentVariable kVariables[] = {
     {"ECS_LOGFILE", "", "also log to this file (appended)"},
     {"ECS_LOGLEVEL", "info", "debug, info, warn, error, crit or none"},
     {"ECS_LOG_OUTPUT_FORMAT", "logfmt", "logfmt or json (one JSON object per line)"},
+    {"ECS_SHARED_VOLUME_MATCH_FULL_CONFIG", "false",
+     "an existing shared volume a task autoprovisions must have its labels and driver options"},
     {"ECS_UPDATES_ENABLED", "false", "accept agent updates from ACS (otherwise they are refused)"},
     {"HTTPS_PROXY", "", "proxy for HTTPS and websocket connections (also https_proxy)"},
     {"HTTP_PROXY", "", "proxy for HTTP connections (also http_proxy)"},

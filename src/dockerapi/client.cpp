@@ -235,6 +235,21 @@ asio::awaitable<Result<void>> EngineClient::pull_image(std::string image, PullOp
   co_return Result<void>();
 }
 
+asio::awaitable<Result<VolumeInspect>> EngineClient::create_volume(VolumeCreateConfig config,
+                                                                   nanoseconds timeout, StopToken stop) {
+  auto r =
+      co_await call("create volume", "POST", "/volumes/create", volume_create_body(config), timeout, stop);
+  if (!r) co_return r.error();
+  co_return parse_volume_inspect(r->body);
+}
+
+asio::awaitable<Result<VolumeInspect>> EngineClient::inspect_volume(std::string name, nanoseconds timeout,
+                                                                    StopToken stop) {
+  auto r = co_await call("inspect volume", "GET", "/volumes/" + percent_encode(name), "", timeout, stop);
+  if (!r) co_return r.error();
+  co_return parse_volume_inspect(r->body);
+}
+
 asio::awaitable<Result<void>> EngineClient::remove_volume(std::string name, nanoseconds timeout,
                                                           StopToken stop) {
   auto r = co_await call("remove volume", "DELETE", "/volumes/" + percent_encode(name), "", timeout, stop);

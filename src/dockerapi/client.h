@@ -89,6 +89,12 @@ class ContainerApi {
   // read to its end; an error message in it is DockerErrc::pull_failed.
   virtual asio::awaitable<Result<void>> pull_image(std::string image, PullOptions options,
                                                    StopToken stop) = 0;
+  // POST /volumes/create: the volume (an existing one of that name and driver is returned as is).
+  virtual asio::awaitable<Result<VolumeInspect>> create_volume(VolumeCreateConfig config, nanoseconds timeout,
+                                                               StopToken stop) = 0;
+  // GET /volumes/{name}; a volume that does not exist is DockerErrc::not_found.
+  virtual asio::awaitable<Result<VolumeInspect>> inspect_volume(std::string name, nanoseconds timeout,
+                                                                StopToken stop) = 0;
   // DELETE /volumes/{name}
   virtual asio::awaitable<Result<void>> remove_volume(std::string name, nanoseconds timeout,
                                                       StopToken stop) = 0;
@@ -156,6 +162,12 @@ class EngineClient : public ExecApi, public ContainerApi {
                                            StopToken stop = {}) override;
   asio::awaitable<Result<void>> watch_events(std::function<void(DockerEvent)> on_event,
                                              StopToken stop = {}) override;
+  asio::awaitable<Result<VolumeInspect>> create_volume(VolumeCreateConfig config,
+                                                       nanoseconds timeout = kDefaultCallTimeout,
+                                                       StopToken stop = {}) override;
+  asio::awaitable<Result<VolumeInspect>> inspect_volume(std::string name,
+                                                        nanoseconds timeout = kDefaultCallTimeout,
+                                                        StopToken stop = {}) override;
   asio::awaitable<Result<void>> remove_volume(std::string name, nanoseconds timeout = kDefaultCallTimeout,
                                               StopToken stop = {}) override;
   asio::awaitable<Result<std::vector<ContainerSummary>>> list_containers(

@@ -332,6 +332,35 @@ Result<ImageInspect> parse_image_inspect(std::string_view body) {
   return r.finish(std::move(i));
 }
 
+Result<VolumeInspect> parse_volume_inspect(std::string_view body) {
+  Reader r("inspect volume");
+  auto obj = r.parse(body);
+  if (!obj) return obj.error();
+  VolumeInspect v;
+  r.get(*obj, "Name", v.name);
+  r.get(*obj, "Driver", v.driver);
+  r.get(*obj, "Mountpoint", v.mountpoint);
+  r.get(*obj, "Options", v.options);
+  r.get(*obj, "Labels", v.labels);
+  return r.finish(std::move(v));
+}
+
+std::string volume_create_body(const VolumeCreateConfig& config) {
+  std::string out;
+  JsonWriter w(out);
+  auto map = [&w](std::string_view key, const std::map<std::string, std::string>& m) {
+    w.key(key).begin_object();
+    for (const auto& [k, v] : m) w.key(k).string(v);
+    w.end_object();
+  };
+  w.begin_object().key("Name").string(config.name);
+  w.key("Driver").string(config.driver.empty() ? "local" : config.driver);
+  map("DriverOpts", config.driver_opts);
+  map("Labels", config.labels);
+  w.end_object();
+  return out;
+}
+
 Result<DockerEvent> parse_event(std::string_view line) {
   Reader r("event");
   auto obj = r.parse(line);

@@ -115,6 +115,23 @@ struct ImageInspect {
   std::vector<std::string> env;  // the image's Config.Env
 };
 
+// POST /volumes/create (Name, Driver, DriverOpts, Labels); an empty driver is Docker's "local".
+struct VolumeCreateConfig {
+  std::string name;
+  std::string driver;
+  std::map<std::string, std::string> driver_opts;
+  std::map<std::string, std::string> labels;
+};
+
+// GET /volumes/{name} (and the answer of a create).
+struct VolumeInspect {
+  std::string name;
+  std::string driver;
+  std::string mountpoint;
+  std::map<std::string, std::string> options;  // the driver options it was created with
+  std::map<std::string, std::string> labels;
+};
+
 // One message of GET /events (Action and Actor, as recent daemons send them).
 struct DockerEvent {
   std::string type;    // container, image, network...
@@ -164,6 +181,8 @@ Result<std::string> parse_id(std::string_view body, std::string_view what);  // 
 Result<ExecInspect> parse_exec_inspect(std::string_view body);
 Result<ContainerInspect> parse_container_inspect(std::string_view body);
 Result<ImageInspect> parse_image_inspect(std::string_view body);
+Result<VolumeInspect> parse_volume_inspect(std::string_view body);
+std::string volume_create_body(const VolumeCreateConfig& config);
 Result<TopResult> parse_top(std::string_view body);
 Result<std::vector<ContainerSummary>> parse_container_list(std::string_view body);  // a JSON array
 Result<DockerEvent> parse_event(std::string_view line);

@@ -7,6 +7,7 @@
 #include "core/rfc3339.h"
 #include "core/uuid.h"
 #include "engine/container_config.h"
+#include "engine/network_bindings.h"
 #include "task/transitions.h"
 
 namespace ecs::engine {
@@ -268,14 +269,18 @@ Result<void> DockerTaskEngine::add_task(task::Task incoming) {
     }
   }
   std::string refusal;
-  if (auto bad = task::add_implicit_dependencies(t)) refusal = *bad;
+  for (const auto& v : t.volumes) {
+    if (v.type == "docker" && v.scope != "shared" && v.autoprovision && refusal.empty()) {
+      refusal = "volume [" + v.name + "] : task scoped volume could not be autoprovisioned";
+    }
+  }
+  if (auto bad = task::add_implicit_dependencies(t); bad && refusal.empty()) refusal = *bad;
   task::update_desired_status(t);
   if (refusal.empty() && !task::dependencies_valid(t)) {
     refusal = "Task dependencies cannot be resolved, taskArn: " + t.arn;
   }
   if (!refusal.empty()) {
-    log::warn("not running a task whose dependencies cannot be met",
-              {{"taskArn", t.arn}, {"reason", refusal}});
+    log::warn("not running a task that cannot run as it was sent", {{"taskArn", t.arn}, {"reason", refusal}});
     t.desired_status = TaskStatus::stopped;
     t.known_status = TaskStatus::stopped;
     t.known_time = clock_.wall_now();
@@ -455,6 +460,15 @@ asio::awaitable<void> DockerTaskEngine::oversee(ManagedPtr m) {
   task::update_desired_status(m->task);
   emit_current_status(*m);
   save(*m);
+  if (auto failed = co_await provision_volumes(m)) {
+    if (!*alive) co_return;
+    log::warn("a task volume could not be set up; stopping the task",
+              {{"taskArn", m->task.arn}, {"reason", *failed}});
+    if (m->task.terminal_reason.empty()) m->task.terminal_reason = *failed;
+    m->task.desired_status = TaskStatus::stopped;
+    task::update_desired_status(m->task);
+    save(*m);
+  }
   for (;;) {
     if (!*alive || stop_.stopped()) co_return;
     while (!m->inbox.empty()) {
@@ -704,11 +718,7 @@ void DockerTaskEngine::emit_container(Managed& m, const task::Container& c) {
   change.exit_code = c.known_exit_code;
   change.reason = c.reason();
   change.image_digest = c.image_digest;
-  for (const auto& b : c.known_port_bindings) {
-    if (options_.exclude_ipv6_port_bindings && b.bind_ip == "::") continue;
-    change.network_bindings.push_back(
-        aws::NetworkBinding{b.bind_ip, b.container_port, b.host_port, "", "", b.protocol});
-  }
+  change.network_bindings = network_bindings(c, options_.exclude_ipv6_port_bindings);
   sink_->container_changed(std::move(change));
 }
 
@@ -805,6 +815,70 @@ asio::awaitable<void> DockerTaskEngine::inspect_into(ManagedPtr m, std::string n
   if (change.status == ContainerStatus::stopped) change.error = error_of(*inspected);
   change.inspect = std::move(*inspected);
   post(m, std::move(change));
+}
+
+// ---- volumes (§1.4 step 7, §4.8) ----
+
+namespace {
+
+// A map as Go's %v prints it (the reference's mismatch texts): map[k1:v1 k2:v2].
+std::string go_map(const std::map<std::string, std::string>& m) {
+  std::string out = "map[";
+  const char* sep = "";
+  for (const auto& [k, v] : m) {
+    out.append(sep).append(k).append(":").append(v);
+    sep = " ";
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<std::string>> DockerTaskEngine::provision_volumes(ManagedPtr m) {
+  auto alive = alive_;
+  const task::Task& t = m->task;
+  const bool to_create = t.desired_status < TaskStatus::stopped &&
+                         std::any_of(t.containers.begin(), t.containers.end(), [](const task::Container& c) {
+                           return c.known_status < ContainerStatus::created && c.docker_id.empty();
+                         });
+  if (!to_create) co_return std::nullopt;
+  // A copy: the task may change while the calls are out.
+  const std::vector<task::Volume> volumes = t.volumes;
+  for (const task::Volume& v : volumes) {
+    if (v.docker_volume_name.empty()) continue;  // a host directory
+    if (v.scope == "shared") {
+      auto found = co_await docker_.inspect_volume(v.docker_volume_name, options_.volume_timeout, m->calls);
+      if (!*alive) co_return std::nullopt;
+      if (!v.autoprovision) {
+        if (found) continue;
+        co_return "initialize volume: volume detection failed, volume '" + v.name +
+            "' does not exist and autoprovision is set to false: " + found.error().message;
+      }
+      if (found) {
+        if (!options_.shared_volume_match_full_config) continue;
+        // The reference's texts, its spelling included.
+        if (!(found->labels.empty() && v.labels.empty()) && found->labels != v.labels) {
+          co_return "intialize volume: non-autoprovisioned volume does not match existing volume labels: existing: " +
+              go_map(found->labels) + ", expected: " + go_map(v.labels);
+        }
+        if (!(found->options.empty() && v.driver_opts.empty()) && found->options != v.driver_opts) {
+          co_return "initialize volume: non-autoprovisioned volume does not match existing volume options: "
+                    "existing: " +
+              go_map(found->options) + ", expected: " + go_map(v.driver_opts);
+        }
+        continue;
+      }
+      if (found.error().code == DockerErrc::timeout) co_return found.error().message;
+    }
+    // A named local, not a braced temporary in the co_await (g++ 12 destroys those twice).
+    dockerapi::VolumeCreateConfig config{v.docker_volume_name, v.driver, v.driver_opts, v.labels};
+    auto created = co_await docker_.create_volume(std::move(config), options_.volume_timeout, m->calls);
+    if (!*alive) co_return std::nullopt;
+    if (!created) co_return created.error().message;
+    log::info("volume created",
+              {{"taskArn", m->task.arn}, {"volume", v.name}, {"dockerVolume", created->name}});
+  }
+  co_return std::nullopt;
 }
 
 // ---- Docker calls (§4) ----

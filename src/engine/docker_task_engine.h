@@ -60,6 +60,7 @@ struct DockerTaskEngineOptions {
   std::chrono::nanoseconds start_timeout = std::chrono::minutes(3);
   std::chrono::nanoseconds inspect_timeout = std::chrono::seconds(30);
   std::chrono::nanoseconds remove_timeout = std::chrono::minutes(5);
+  std::chrono::nanoseconds volume_timeout = std::chrono::minutes(5);  // create and inspect volume
   std::chrono::nanoseconds ping_timeout = std::chrono::seconds(5);
   dockerapi::PullOptions pull;  // its deadlines; the registry auth is the engine's
   std::chrono::nanoseconds cleanup_wait = std::chrono::hours(3);  // ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION
@@ -77,6 +78,9 @@ struct DockerTaskEngineOptions {
   std::chrono::nanoseconds stop_retry_min = std::chrono::seconds(1);
   std::chrono::nanoseconds stop_retry_max = std::chrono::seconds(5);
   bool exclude_ipv6_port_bindings = true;  // ECS_EXCLUDE_IPV6_PORTBINDING
+  // ECS_SHARED_VOLUME_MATCH_FULL_CONFIG: an existing shared volume that a task would autoprovision
+  // must have the task's labels and driver options (otherwise only its name has to match).
+  bool shared_volume_match_full_config = false;
   // Dynamic host ports (hostPort 0): ECS_DYNAMIC_HOST_PORT_RANGE, each candidate bind-tested.
   PortRange dynamic_host_ports;
   HostPortAllocator::Probe host_port_probe = HostPortAllocator::bind_probe;
@@ -159,6 +163,9 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   asio::awaitable<void> wait_for_change(ManagedPtr m, std::chrono::nanoseconds at_most);
   asio::awaitable<void> oversee(ManagedPtr m);
   asio::awaitable<void> synchronize(ManagedPtr m);
+  // §1.4 step 7 / §4.8: the task's Docker volumes made (task scope, autoprovisioned shared) or
+  // found (shared) before any of its containers is created; the task's stop reason on failure.
+  asio::awaitable<std::optional<std::string>> provision_volumes(ManagedPtr m);
   // Starts what can start; true when something was started or taken.
   struct Progress {
     bool started = false;

@@ -26,8 +26,10 @@ class FakeContainerApi : public dockerapi::ContainerApi {
   using Nano = std::chrono::nanoseconds;
 
   // What exists and what works.
-  std::set<std::string> images;                 // present locally
-  std::set<std::string> pullable;               // a pull succeeds (and adds the image)
+  std::set<std::string> images;                             // present locally
+  std::set<std::string> pullable;                           // a pull succeeds (and adds the image)
+  std::map<std::string, dockerapi::VolumeInspect> volumes;  // by name
+  std::string volume_create_error;                          // non-empty: every volume create fails so
   int pull_failures = 0;                        // the next this many pulls fail, whatever the image
   bool down = false;                            // every call fails as with no daemon
   std::map<std::string, int> exit_at_start;     // container name part → exits at once with that code
@@ -218,9 +220,40 @@ class FakeContainerApi : public dockerapi::ContainerApi {
     }
     co_return out;
   }
+  asio::awaitable<Result<dockerapi::VolumeInspect>> create_volume(dockerapi::VolumeCreateConfig config, Nano,
+                                                                  StopToken) override {
+    co_await yield();
+    calls.push_back("create-volume " + config.name);
+    if (down) co_return unreachable();
+    if (!volume_create_error.empty())
+      co_return make_error(dockerapi::DockerErrc::daemon_error, volume_create_error);
+    if (!volumes.contains(config.name)) {
+      dockerapi::VolumeInspect made;
+      made.name = config.name;
+      made.driver = config.driver.empty() ? "local" : config.driver;
+      made.mountpoint = "/var/lib/docker/volumes/" + config.name + "/_data";
+      made.options = config.driver_opts;
+      made.labels = config.labels;
+      volumes[config.name] = std::move(made);
+    }
+    co_return volumes.at(config.name);
+  }
+  asio::awaitable<Result<dockerapi::VolumeInspect>> inspect_volume(std::string name, Nano,
+                                                                   StopToken) override {
+    co_await yield();
+    calls.push_back("inspect-volume " + name);
+    if (down) co_return unreachable();
+    auto it = volumes.find(name);
+    if (it == volumes.end()) {
+      co_return make_error(dockerapi::DockerErrc::not_found,
+                           "Error response from daemon: get " + name + ": no such volume");
+    }
+    co_return it->second;
+  }
   asio::awaitable<Result<void>> remove_volume(std::string name, Nano, StopToken) override {
     co_await yield();
     calls.push_back("remove-volume " + name);
+    volumes.erase(name);
     co_return Result<void>();
   }
   asio::awaitable<Result<void>> watch_events(std::function<void(dockerapi::DockerEvent)> on_event,

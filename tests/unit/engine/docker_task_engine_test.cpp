@@ -654,5 +654,130 @@ TEST_F(Engine, AnExecContainersStartEventDoesNotReportRunningBeforeItsAgentStart
   EXPECT_EQ(running->managed_agents[0].reason, "ExecuteCommandAgent started");
 }
 
+// ---- Docker volumes (task-engine.md §1.4 step 7, §4.8) ----
+
+task::Volume docker_volume(std::string name, std::string scope, bool autoprovision = false) {
+  task::Volume v;
+  v.name = std::move(name);
+  v.type = "docker";
+  v.scope = std::move(scope);
+  v.autoprovision = autoprovision;
+  v.driver = "local";
+  v.driver_opts = {{"type", "tmpfs"}, {"device", "tmpfs"}};
+  v.labels = {{"team", "a"}};
+  return v;
+}
+
+task::Task with_volume(task::Volume v) {
+  task::Container web = container("web");
+  web.mount_points.push_back({v.name, "/data", false});
+  task::Task t = payload({web});
+  t.volumes.push_back(std::move(v));
+  return t;
+}
+
+std::size_t call_index(const std::vector<std::string>& calls, std::string_view prefix) {
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i].starts_with(prefix)) return i;
+  }
+  return calls.size();
+}
+
+// A task-scoped volume is created by the agent with its driver, options and labels before the
+// container that mounts it, under the reference's name, and removed at cleanup.
+TEST_F(Engine, ATaskScopedVolumeIsCreatedWithItsDriverOptionsBeforeTheContainerAndRemovedAtCleanup) {
+  start();
+  ASSERT_TRUE(engine->add_task(with_volume(docker_volume("data", "task"))));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  ASSERT_EQ(docker.volumes.size(), 1u);
+  const auto& [name, volume] = *docker.volumes.begin();
+  EXPECT_TRUE(name.starts_with("ecs-fam-3-data-")) << name;
+  EXPECT_EQ(volume.options.at("type"), "tmpfs");
+  EXPECT_EQ(volume.labels.at("team"), "a");
+  EXPECT_LT(call_index(docker.calls, "create-volume "), call_index(docker.calls, "create ecs-"));
+  EXPECT_NE(docker.by_name("-web-")->body.find(name + ":/data"), std::string::npos);
+  ASSERT_TRUE(engine->stop_task(kArn));
+  ASSERT_TRUE(run_until([&] { return docker.volumes.empty(); })) << "the task volume was not removed";
+}
+
+TEST_F(Engine, ATaskScopedVolumeThatAsksToBeAutoprovisionedIsRefused) {
+  start();
+  ASSERT_TRUE(engine->add_task(with_volume(docker_volume("data", "task", /*autoprovision=*/true))));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  EXPECT_EQ(submitter.find(TaskStatus::stopped)->reason,
+            "volume [data] : task scoped volume could not be autoprovisioned");
+  EXPECT_EQ(call_index(docker.calls, "create"), docker.calls.size()) << "something was created";
+}
+
+// A shared volume that is not autoprovisioned must exist: the task stops with the reference's
+// reason and nothing is created.
+TEST_F(Engine, AMissingSharedVolumeWithoutAutoprovisionStopsTheTask) {
+  start();
+  ASSERT_TRUE(engine->add_task(with_volume(docker_volume("shared-data", "shared"))));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  EXPECT_TRUE(submitter.find(TaskStatus::stopped)
+                  ->reason.starts_with("initialize volume: volume detection failed, volume 'shared-data' "
+                                       "does not exist and autoprovision is set to false: "))
+      << submitter.find(TaskStatus::stopped)->reason;
+  EXPECT_EQ(call_index(docker.calls, "create"), docker.calls.size()) << "something was created";
+}
+
+// An existing shared volume is used as it is, and never removed.
+TEST_F(Engine, AnExistingSharedVolumeIsUsedAndKept) {
+  docker.volumes["shared-data"] = {"shared-data", "local", "/v", {}, {}};
+  start();
+  ASSERT_TRUE(engine->add_task(with_volume(docker_volume("shared-data", "shared"))));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  EXPECT_EQ(call_index(docker.calls, "create-volume"), docker.calls.size());
+  EXPECT_NE(docker.by_name("-web-")->body.find("shared-data:/data"), std::string::npos);
+  ASSERT_TRUE(engine->stop_task(kArn));
+  ASSERT_TRUE(run_until([&] { return !repository.tasks.contains(kArn); }));  // cleaned up
+  EXPECT_EQ(docker.volumes.count("shared-data"), 1u) << "a shared volume was removed";
+}
+
+// Autoprovisioned: a missing shared volume is created under the volume's own name and kept.
+TEST_F(Engine, AnAutoprovisionedSharedVolumeIsCreatedUnderItsNameAndKept) {
+  start();
+  ASSERT_TRUE(engine->add_task(with_volume(docker_volume("shared-data", "shared", /*autoprovision=*/true))));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  ASSERT_EQ(docker.volumes.count("shared-data"), 1u);
+  EXPECT_EQ(docker.volumes.at("shared-data").options.at("type"), "tmpfs");
+  ASSERT_TRUE(engine->stop_task(kArn));
+  ASSERT_TRUE(run_until([&] { return !repository.tasks.contains(kArn); }));
+  EXPECT_EQ(docker.volumes.count("shared-data"), 1u) << "a shared volume was removed";
+}
+
+// ECS_SHARED_VOLUME_MATCH_FULL_CONFIG: an existing volume the task would autoprovision must have
+// the task's labels and driver options; without the setting its name is enough.
+TEST_F(Engine, WithFullConfigMatchAnExistingSharedVolumeWithOtherLabelsStopsTheTask) {
+  docker.volumes["shared-data"] = {
+      "shared-data", "local", "/v", {{"type", "tmpfs"}, {"device", "tmpfs"}}, {{"team", "b"}}};
+  options.shared_volume_match_full_config = true;
+  start();
+  ASSERT_TRUE(engine->add_task(with_volume(docker_volume("shared-data", "shared", /*autoprovision=*/true))));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  EXPECT_EQ(submitter.find(TaskStatus::stopped)->reason,
+            "intialize volume: non-autoprovisioned volume does not match existing volume labels: "
+            "existing: map[team:b], expected: map[team:a]");
+  EXPECT_EQ(call_index(docker.calls, "create"), docker.calls.size()) << "something was created";
+}
+
+TEST_F(Engine, WithoutFullConfigMatchAnExistingSharedVolumeWithOtherLabelsIsUsed) {
+  docker.volumes["shared-data"] = {"shared-data", "local", "/v", {}, {{"team", "b"}}};
+  start();
+  ASSERT_TRUE(engine->add_task(with_volume(docker_volume("shared-data", "shared", /*autoprovision=*/true))));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+}
+
+// Docker refuses to create the volume: the task stops with Docker's text and no container is made.
+TEST_F(Engine, AVolumeDockerCannotCreateStopsTheTaskWithDockersReason) {
+  docker.volume_create_error = "Error response from daemon: create data: no such driver: nfs9";
+  start();
+  ASSERT_TRUE(engine->add_task(with_volume(docker_volume("data", "task"))));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::stopped) != nullptr; }));
+  EXPECT_EQ(submitter.find(TaskStatus::stopped)->reason, docker.volume_create_error);
+  EXPECT_EQ(call_index(docker.calls, "create ecs-"), docker.calls.size()) << "a container was created";
+}
+
 }  // namespace
 }  // namespace ecs::engine
