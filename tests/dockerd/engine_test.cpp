@@ -5,9 +5,11 @@
 //    runs to RUNNING, each container's exit code reaches the submitter in the public model's
 //    shape, a desired STOPPED stops it with nothing left running, the cleanup removes it all;
 //  - a container's stopTimeout; host and task volumes with volumesFrom and dependsOn COMPLETE;
-//    a dockerd restart under a running task; port mappings (fixed and agent-chosen) on a bridge
-//    network; pulls from a registry that wants credentials (Debian's docker-registry on
-//    loopback), with and without them; labelled containers the engine does not know.
+//    task-scoped Docker volumes with driver options, shared ones autoprovisioned, found, kept and
+//    missing, a read-only volumesFrom; a dockerd restart under a running task; port mappings
+//    (fixed, agent-chosen, UDP and a containerPortRange) on a bridge network; pulls from a
+//    registry that wants credentials (Debian's docker-registry on loopback), with and without
+//    them; labelled containers the engine does not know.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -195,6 +197,9 @@ class EngineOnDockerd : public ::testing::Test {
     options.cleanup_wait = 1s;
     options.sent_poll = 100ms;
     options.pull.begin = 20s;
+    // The registry is unreachable: a pull's retries (the reference's 13 s of backoff) only wait.
+    options.pull_retry_min = 10ms;
+    options.pull_retry_max = 20ms;
     return options;
   }
   bool run_until(const std::function<bool()>& done, std::chrono::seconds limit) {
@@ -379,6 +384,89 @@ TEST_F(EngineOnDockerd, HostAndTaskVolumesAreMountedSharedThroughVolumesFromAndC
   std::filesystem::remove_all(host_dir);
 }
 
+// Docker volumes as the task defines them (task-engine.md §4.8, the reference's
+// TestSharedAutoprovisionVolume and TestSharedDoNotAutoprovisionVolume): a task-scoped volume is
+// made with its driver options (a tmpfs here, seen in the container's mounts) and removed at
+// cleanup; a shared volume the first task autoprovisions is made under its own name, outlives the
+// task, and a second task that does not autoprovision it finds the data there, through a
+// read-only volumesFrom that refuses writes; a third task naming a shared volume that does not
+// exist is stopped with the reference's reason and creates nothing.
+TEST_F(EngineOnDockerd, TaskAndSharedDockerVolumesAreMadeFoundKeptAndReadOnlyThroughVolumesFrom) {
+  ECS_REQUIRE_DOCKERD(dockerd);
+  start(*dockerd);
+  const std::string shared_name = "ecs-engine-test-shared-" + std::to_string(::getpid());
+  auto docker_volume = [](std::string name, std::string scope, bool autoprovision) {
+    task::Volume v;
+    v.name = std::move(name);
+    v.type = "docker";
+    v.scope = std::move(scope);
+    v.autoprovision = autoprovision;
+    v.driver = "local";
+    return v;
+  };
+
+  task::Task first = new_task("volumes-1");
+  task::Volume scratch = docker_volume("scratch", "task", false);
+  scratch.driver_opts = {{"type", "tmpfs"}, {"device", "tmpfs"}};
+  task::Volume shared = docker_volume(shared_name, "shared", true);
+  shared.labels = {{"made-by", "engine-test"}};
+  first.volumes = {scratch, shared};
+  task::Container writer = container(
+      "writer", {"sh", "-c", "grep -q ' /scratch tmpfs ' /proc/mounts || exit 9; echo hello > /shared/f"});
+  writer.mount_points = {{"scratch", "/scratch", false}, {shared_name, "/shared", false}};
+  first.containers = {writer};
+  ASSERT_TRUE(engine_->add_task(first));
+  std::string scratch_volume;
+  ASSERT_TRUE(run_until(
+      [&] {
+        if (const task::Task* live = engine_->find_task(first.arn); live && scratch_volume.empty()) {
+          scratch_volume = live->volume("scratch")->docker_volume_name;
+        }
+        return submitter_.find(TaskStatus::stopped) != nullptr;
+      },
+      90s));
+  EXPECT_EQ(reported_exit("writer"), 0) << "9: /scratch is not the tmpfs its driver options ask for";
+  ASSERT_TRUE(run_until([&] { return engine_->find_task(first.arn) == nullptr; }, 60s)) << "not cleaned up";
+  EXPECT_NE(docker({"volume", "inspect", scratch_volume}).exit_code, 0) << "the task volume was left behind";
+  const auto kept = docker({"volume", "inspect", "--format", "{{json .Labels}}", shared_name});
+  ASSERT_EQ(kept.exit_code, 0) << "the shared volume did not outlive its task: " << kept.err;
+  EXPECT_NE(kept.out.find(R"("made-by":"engine-test")"), std::string::npos) << kept.out;
+
+  submitter_.sent.clear();
+  task::Task second = new_task("volumes-2");
+  second.volumes = {docker_volume(shared_name, "shared", false)};
+  task::Container holder = container("holder", {"true"});
+  holder.essential = false;
+  holder.mount_points = {{shared_name, "/shared", false}};
+  task::Container reader = container(
+      "reader",
+      {"sh", "-c", "grep -q hello /shared/f || exit 4; touch /shared/x 2>/dev/null && exit 5; exit 0"});
+  reader.volumes_from = {{"holder", true}};
+  second.containers = {holder, reader};
+  ASSERT_TRUE(engine_->add_task(second));
+  ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::stopped) != nullptr; }, 90s));
+  EXPECT_EQ(reported_exit("reader"), 0)
+      << "4: the data is not there; 5: a read-only volumesFrom took a write";
+
+  submitter_.sent.clear();
+  task::Task third = new_task("volumes-3");
+  third.volumes = {docker_volume(shared_name + "-missing", "shared", false)};
+  task::Container lost = container("lost", {"true"});
+  lost.mount_points = {{shared_name + "-missing", "/data", false}};
+  third.containers = {lost};
+  ASSERT_TRUE(engine_->add_task(third));
+  ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::stopped) != nullptr; }, 60s));
+  EXPECT_TRUE(submitter_.find(TaskStatus::stopped)
+                  ->reason.starts_with("initialize volume: volume detection failed, volume '" + shared_name +
+                                       "-missing' does not exist and autoprovision is set to false"))
+      << submitter_.find(TaskStatus::stopped)->reason;
+  EXPECT_EQ(docker({"ps", "-aq", "--filter", "label=com.amazonaws.ecs.task-arn=" + third.arn}).out, "");
+  EXPECT_NE(docker({"volume", "inspect", shared_name + "-missing"}).exit_code, 0) << "Docker made it anyway";
+
+  ASSERT_TRUE(run_until([&] { return engine_->find_task(second.arn) == nullptr; }, 60s));
+  EXPECT_EQ(docker({"volume", "rm", shared_name}).exit_code, 0);
+}
+
 // The daemon restarts under a running task (no live-restore: its containers get SIGTERM, which
 // this one turns into exit 5): the task is reported STOPPED with that exit code once the daemon
 // is back. (Here the die is usually seen before the stream closes; a die lost while the stream
@@ -403,9 +491,11 @@ TEST_F(EngineOnDockerd, ADockerdRestartIsFoundAndTheTaskReportedStoppedWithTheEx
 }
 
 // Port mappings on bridge networking, on a dockerd with its bridge (in a network namespace of
-// its own): a fixed host port and one the agent picks from ECS_DYNAMIC_HOST_PORT_RANGE are bound
-// by Docker, reported with the RUNNING change in the public model's shape (IPv4 only, as
-// ECS_EXCLUDE_IPV6_PORTBINDING's default has it) and answer on the host ports reported.
+// its own): a fixed host port, one the agent picks from ECS_DYNAMIC_HOST_PORT_RANGE, a UDP port
+// and a containerPortRange are bound by Docker, reported with the RUNNING change in the public
+// model's shape (IPv4 only, as ECS_EXCLUDE_IPV6_PORTBINDING's default has it; the range as one
+// binding with containerPortRange and hostPortRange) and the TCP ones answer on the host ports
+// reported.
 TEST_F(EngineOnDockerd, PortMappingsOnBridgeNetworkingAreBoundReportedAndAnswer) {
   ECS_REQUIRE_OWN_DOCKERD(own, "", test::DockerdNetwork::bridge);
   auto options = defaults();
@@ -417,32 +507,45 @@ TEST_F(EngineOnDockerd, PortMappingsOnBridgeNetworkingAreBoundReportedAndAnswer)
   task::Container web =
       container("web", {"sh", "-c",
                         "mkdir -p /www && echo hello-from-web > /www/index.html && httpd -p 8081 -h /www && "
-                        "exec httpd -f -p 8080 -h /www"});
-  web.ports = {{8080, 0, "tcp", ""}, {8081, 41500, "tcp", ""}};
+                        "httpd -p 9001 -h /www && exec httpd -f -p 8080 -h /www"});
+  web.ports = {
+      {8080, 0, "tcp", ""}, {8081, 41500, "tcp", ""}, {5353, 0, "udp", ""}, {0, 0, "tcp", "9000-9002"}};
   t.containers = {web};
   ASSERT_TRUE(engine_->add_task(t));
   ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::running) != nullptr; }, 90s))
       << "no RUNNING; sent " << submitter_.sent.size();
 
-  std::map<int, aws::NetworkBinding> by_container_port;
+  std::map<std::string, aws::NetworkBinding> by_port;  // "8080/tcp", "9000-9002/tcp"
   for (const auto& change : submitter_.sent) {
     for (const auto& c : change.containers) {
       for (const auto& b : c.network_bindings) {
         EXPECT_EQ(b.bind_ip, "0.0.0.0");
-        EXPECT_EQ(b.protocol, "tcp");
-        by_container_port[b.container_port] = b;
+        const std::string port =
+            b.container_port_range.empty() ? std::to_string(b.container_port) : b.container_port_range;
+        EXPECT_FALSE(by_port.contains(port + "/" + b.protocol)) << "reported twice: " << port;
+        by_port[port + "/" + b.protocol] = b;
       }
     }
   }
-  ASSERT_EQ(by_container_port.size(), 2u) << "bindings of 8080 and 8081";
-  const int dynamic = by_container_port.at(8080).host_port;
+  ASSERT_EQ(by_port.size(), 4u) << "bindings of 8080, 8081, 5353/udp and 9000-9002";
+  const int dynamic = by_port.at("8080/tcp").host_port;
   EXPECT_GE(dynamic, 41000);
   EXPECT_LE(dynamic, 41099);
-  EXPECT_EQ(by_container_port.at(8081).host_port, 41500);
+  EXPECT_EQ(by_port.at("8081/tcp").host_port, 41500);
+  const int udp = by_port.at("5353/udp").host_port;
+  EXPECT_GE(udp, 41000);
+  EXPECT_LE(udp, 41099);
+  const auto& range = by_port.at("9000-9002/tcp");
+  const int range_first = std::stoi(range.host_port_range);
+  EXPECT_EQ(range.host_port_range, std::to_string(range_first) + "-" + std::to_string(range_first + 2));
+  EXPECT_GE(range_first, 41000);
+  EXPECT_LE(range_first + 2, 41099);
+  const auto udp_bound = docker({"port", engine_->find_task(arn)->container("web")->docker_id, "5353/udp"});
+  EXPECT_NE(udp_bound.out.find("0.0.0.0:" + std::to_string(udp)), std::string::npos) << udp_bound.out;
 
   test::ProcessOptions bounded;
   bounded.timeout = 10s;  // (busybox wget's own -T crashes it)
-  for (const int port : {dynamic, 41500}) {
+  for (const int port : {dynamic, 41500, range_first + 1}) {
     test::ProcessResult got;
     for (int attempt = 0; attempt < 50; ++attempt) {  // httpd may still be starting
       got = test::run_process({"nsenter", "--net=" + own.engine()->netns, "/bin/busybox", "wget", "-qO-",
