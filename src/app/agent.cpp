@@ -13,9 +13,11 @@
 #include "aws/imds_client.h"
 #include "aws/sigv4.h"
 #include "core/log.h"
+#include "core/uuid.h"
 #include "core/worker_pool.h"
 #include "credentials/store.h"
 #include "dockerapi/client.h"
+#include "engine/container_metadata.h"
 #include "engine/docker_task_engine.h"
 #include "engine/task_recorder.h"
 #include "events/task_handler.h"
@@ -85,6 +87,7 @@ class Agent {
   Result<state::SavedState> open_state();
   asio::awaitable<Result<std::string>> resolve_region();
   asio::awaitable<int> register_instance();
+  asio::awaitable<void> describe_instance_for_metadata();
   asio::awaitable<void> watch_docker(StopToken stop);
   asio::awaitable<void> expire_attachments(StopToken stop);
 
@@ -110,6 +113,8 @@ class Agent {
   execcmd::RealFileSystem exec_fs_;
   std::unique_ptr<execcmd::Manager> exec_manager_;
   std::unique_ptr<execcmd::Monitor> exec_monitor_;
+  // The container metadata file (ECS_ENABLE_CONTAINER_METADATA), written through exec_fs_.
+  std::unique_ptr<engine::ContainerMetadataFiles> metadata_files_;
   std::unique_ptr<events::EcsSubmitter> submitter_;
   std::unique_ptr<events::TaskHandler> task_handler_;
   std::unique_ptr<handlers::AttachmentRegistry> attachments_;
@@ -142,6 +147,23 @@ asio::awaitable<Result<std::string>> Agent::resolve_region() {
             (region ? std::string("empty region") : region.error().message) + ")");
   }
   co_return *region;
+}
+
+// What the container metadata files say about this instance: the registration, and the zone and
+// addresses from instance metadata when it answers (each left out when it does not).
+asio::awaitable<void> Agent::describe_instance_for_metadata() {
+  engine::MetadataInstance instance;
+  instance.cluster = config_.cluster;
+  instance.container_instance_arn = instance_->record().container_instance_arn;
+  docker_engine_->set_metadata_instance(instance);
+  if (config_.imds_disabled) co_return;
+  auto zone = co_await imds_->get("/latest/meta-data/placement/availability-zone");
+  auto private_ip = co_await imds_->get("/latest/meta-data/local-ipv4");
+  auto public_ip = co_await imds_->get("/latest/meta-data/public-ipv4");
+  if (zone) instance.availability_zone = *zone;
+  if (private_ip) instance.host_private_ipv4 = *private_ip;
+  if (public_ip) instance.host_public_ipv4 = *public_ip;
+  docker_engine_->set_metadata_instance(std::move(instance));
 }
 
 asio::awaitable<void> Agent::watch_docker(StopToken stop) {
@@ -247,6 +269,13 @@ asio::awaitable<int> Agent::run(StopToken stop) {
                                                    clock_, jitter_, options, std::move(saved->tasks));
     docker_engine_ = engine.get();
     engine_ = std::move(engine);
+    if (config_.container_metadata) {
+      metadata_files_ = std::make_unique<engine::ContainerMetadataFiles>(
+          engine::ContainerMetadataOptions{true, config_.data_dir, config_.host_data_dir}, exec_fs_,
+          [] { return random_uuid(); });
+      docker_engine_->set_container_metadata(*metadata_files_);
+      log::info("container metadata files enabled", {{"dir", config_.data_dir + "/metadata"}});
+    }
     if (exec_dependencies_present(exec_paths_.agent_deps_dir)) {
       execcmd::ManagerOptions exec_options;
       exec_options.paths = exec_paths_;
@@ -354,6 +383,7 @@ asio::awaitable<int> Agent::run(StopToken stop) {
 
   const int registered = co_await register_instance();
   if (registered != kExitSuccess) co_return registered;
+  if (metadata_files_) asio::co_spawn(io_, describe_instance_for_metadata(), asio::detached);
   asio::co_spawn(io_, expire_attachments(stop), asio::detached);
 
   // The ACS session, until stopped.

@@ -198,6 +198,13 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
   if (auto r = read_bool(src, "ECS_UPDATES_ENABLED", c.updates_enabled); !r) return r.error();
   if (auto r = read_bool(src, "ECS_SHARED_VOLUME_MATCH_FULL_CONFIG", c.shared_volume_match_full_config); !r)
     return r.error();
+  if (auto r = read_bool(src, "ECS_ENABLE_CONTAINER_METADATA", c.container_metadata); !r) return r.error();
+  if (auto v = src.value("ECS_HOST_DATA_DIR")) {
+    if (!v->empty() && !v->starts_with("/")) {
+      return invalid("ECS_HOST_DATA_DIR", *v, "an absolute path (the host's path of ECS_DATADIR's mount)");
+    }
+    c.host_data_dir = *v;
+  }
   if (auto v = src.value("ECS_IMAGE_PULL_BEHAVIOR")) {
     if (*v != "default" && *v != "always" && *v != "once" && *v != "prefer-cached") {
       return invalid("ECS_IMAGE_PULL_BEHAVIOR", *v, "default, always, once or prefer-cached");
@@ -318,6 +325,9 @@ std::string value_in_effect(const AgentConfig& c, std::string_view name) {
   if (name == "DOCKER_HOST") return c.docker_host;
   if (name == "ECS_UPDATES_ENABLED") return flag(c.updates_enabled);
   if (name == "ECS_SHARED_VOLUME_MATCH_FULL_CONFIG") return flag(c.shared_volume_match_full_config);
+  if (name == "ECS_ENABLE_CONTAINER_METADATA") return flag(c.container_metadata);
+  if (name == "ECS_HOST_DATA_DIR")
+    return c.host_data_dir.empty() ? "(ECS_DATADIR as it is)" : c.host_data_dir;
   if (name == "ECS_IMAGE_PULL_BEHAVIOR") return c.image_pull_behavior;
   if (name == "ECS_INTROSPECTION_ADDR") return c.introspection_addr.to_string();
   if (name == "ECS_CREDENTIALS_ADDR") return c.credentials_addr.to_string();

@@ -52,6 +52,8 @@ struct AgentConfig {
       std::chrono::hours(3);                        // ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION
   std::string dynamic_host_port_range;              // ECS_DYNAMIC_HOST_PORT_RANGE ("" = the kernel's)
   bool shared_volume_match_full_config = false;     // ECS_SHARED_VOLUME_MATCH_FULL_CONFIG
+  bool container_metadata = false;                  // ECS_ENABLE_CONTAINER_METADATA
+  std::string host_data_dir;                        // ECS_HOST_DATA_DIR ("" = ECS_DATADIR is the host's path)
   std::string engine_auth_type;                     // ECS_ENGINE_AUTH_TYPE (docker, dockercfg)
   std::string engine_auth_data;                     // ECS_ENGINE_AUTH_DATA (a secret: never logged)
   engine::StaticRegistryAuth registry_auth;         // the two above, parsed once here

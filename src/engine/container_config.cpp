@@ -74,6 +74,7 @@ Result<std::string> build_create_body(const task::Task& task, const task::Contai
     env["AWS_REGION"] = ctx.region;
     env["AWS_DEFAULT_REGION"] = ctx.region;
   }
+  for (const auto& [k, v] : ctx.extra_env) env[k] = v;
   std::vector<std::string> env_list;
   env_list.reserve(env.size());
   for (const auto& [k, v] : env) {

@@ -19,6 +19,8 @@ struct CreateContext {
   std::string region;   // AWS_REGION/AWS_DEFAULT_REGION unless the container or its image sets one
   std::vector<std::string> image_env;    // the image's own Env
   std::vector<std::string> extra_binds;  // e.g. the ECS Exec agent's mounts
+  std::map<std::string, std::string>
+      extra_env;  // e.g. ECS_CONTAINER_METADATA_FILE (appended, as the reference)
   // Chooses the host ports of dynamic mappings; null leaves them to Docker.
   HostPortAllocator* host_ports = nullptr;
 };

@@ -646,6 +646,13 @@ void DockerTaskEngine::handle_change(Managed& m, Change change) {
                                  {"container", c->name},
                                  {"status", std::string(task::to_string(c->known_status))},
                                  {"dockerId", c->docker_id}});
+  if (metadata_ != nullptr && previous < ContainerStatus::running &&
+      c->known_status == ContainerStatus::running) {
+    if (auto r = metadata_->update(m.task, *c, metadata_instance()); !r) {
+      log::warn("could not complete the container metadata file",
+                {{"taskArn", m.task.arn}, {"container", c->name}, {"error", r.error().message}});
+    }
+  }
   if (exec_monitor_ != nullptr && c->known_status == ContainerStatus::stopped && has_exec_agent(*c)) {
     // The agent's STOPPED goes before its container's (exec-manager.md §5.4).
     auto mirror = exec_mirror(m, *c);
@@ -817,6 +824,12 @@ asio::awaitable<void> DockerTaskEngine::inspect_into(ManagedPtr m, std::string n
   post(m, std::move(change));
 }
 
+MetadataInstance DockerTaskEngine::metadata_instance() const {
+  MetadataInstance i = metadata_instance_;
+  if (i.cluster.empty()) i.cluster = options_.cluster;
+  return i;
+}
+
 // ---- volumes (§1.4 step 7, §4.8) ----
 
 namespace {
@@ -962,7 +975,7 @@ asio::awaitable<void> DockerTaskEngine::create(ManagedPtr m, std::string name) {
     save(*m);
   }
   const std::string docker_name = c->docker_name;
-  CreateContext context{options_.cluster, options_.region, {}, {}, &host_ports_};
+  CreateContext context{options_.cluster, options_.region, {}, {}, {}, &host_ports_};
   if (auto env = image_env_.find(c->image); env != image_env_.end()) context.image_env = env->second;
   if (exec_monitor_ != nullptr && has_exec_agent(*c)) {
     // InitializeContainer; on failure the container is created without the exec mounts.
@@ -972,6 +985,15 @@ asio::awaitable<void> DockerTaskEngine::create(ManagedPtr m, std::string name) {
       context.extra_binds = std::move(binds);
     exec_copy_back(m->task.arn, *mirror);
     c = m->task.container(name);
+  }
+  if (metadata_ != nullptr) {
+    if (auto mount = metadata_->create(m->task, *c, metadata_instance())) {
+      context.extra_binds.push_back(mount->bind);
+      context.extra_env["ECS_CONTAINER_METADATA_FILE"] = mount->file_env;
+    } else {  // the container runs without it, as the reference's does
+      log::warn("could not create the container metadata file",
+                {{"taskArn", m->task.arn}, {"container", c->name}, {"error", mount.error().message}});
+    }
   }
   auto body = build_create_body(m->task, *c, context);
   if (!body) {
@@ -1213,6 +1235,12 @@ asio::awaitable<void> DockerTaskEngine::cleanup(ManagedPtr m) {
   }
   if (!m->task.execution_credentials_id.empty())
     credentials_.remove_task_credentials(m->task.execution_credentials_id);
+  if (metadata_ != nullptr) {
+    if (auto r = metadata_->clean(m->task.arn); !r) {
+      log::warn("could not remove the task's container metadata",
+                {{"taskArn", m->task.arn}, {"error", r.error().message}});
+    }
+  }
   if (exec_manager_ != nullptr && !m->exec.empty()) {
     if (auto r = exec_manager_->cleanup_task(exec_info(*m)); !r) {
       log::warn("could not remove the task's ECS Exec logs",

@@ -35,6 +35,7 @@
 #include "core/clock.h"
 #include "credentials/store.h"
 #include "dockerapi/client.h"
+#include "engine/container_metadata.h"
 #include "engine/host_ports.h"
 #include "engine/registry_auth.h"
 #include "engine/task_engine.h"
@@ -97,6 +98,10 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   // engine's TaskStateSource side); set before run().
   void set_sink(events::StateChangeSink& sink) { sink_ = &sink; }
   void set_region(std::string region) { options_.region = std::move(region); }
+  // The container metadata file (ECS_ENABLE_CONTAINER_METADATA), when set, and what it says
+  // about the instance (known after registration).
+  void set_container_metadata(ContainerMetadataFiles& files) { metadata_ = &files; }
+  void set_metadata_instance(MetadataInstance instance) { metadata_instance_ = std::move(instance); }
   // ECS Exec: the monitor's hooks run at create/start/stop, the manager cleans up. The monitor is
   // built over exec_tasks(), exec_reporter() and (as the manager's store) exec_store(). Set
   // before run(); both outlive the engine's run.
@@ -221,6 +226,9 @@ class DockerTaskEngine : public TaskEngine, public events::TaskStateSource {
   std::map<std::string, std::vector<std::string>> image_env_;  // image → its Env
   bool ready_ = false;
   std::vector<dockerapi::ContainerSummary> unknown_;
+  ContainerMetadataFiles* metadata_ = nullptr;
+  MetadataInstance metadata_instance_;
+  MetadataInstance metadata_instance() const;
   execcmd::Manager* exec_manager_ = nullptr;
   execcmd::Monitor* exec_monitor_ = nullptr;
   std::unique_ptr<ExecSide> exec_side_;

@@ -89,6 +89,13 @@ Result<void> RealFileSystem::remove_all(const std::string& path) {
   return {};
 }
 
+Result<void> RealFileSystem::rename(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  std::filesystem::rename(from, to, ec);
+  if (ec) return os_error("rename", from, ec.value());
+  return {};
+}
+
 Result<void> RealFileSystem::mkdir_all(const std::string& path, unsigned mode) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);

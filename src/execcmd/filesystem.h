@@ -34,6 +34,8 @@ class FileSystem {
   virtual Result<void> write_file(const std::string& path, std::string_view content, unsigned mode) = 0;
   virtual Result<void> remove_all(const std::string& path) = 0;
   virtual Result<void> mkdir_all(const std::string& path, unsigned mode) = 0;
+  // Replaces `to` with `from` in one step (a reader sees the old file or the new one).
+  virtual Result<void> rename(const std::string& from, const std::string& to) = 0;
 };
 
 // The real one (std::filesystem and POSIX).
@@ -45,6 +47,7 @@ class RealFileSystem : public FileSystem {
   Result<void> write_file(const std::string& path, std::string_view content, unsigned mode) override;
   Result<void> remove_all(const std::string& path) override;
   Result<void> mkdir_all(const std::string& path, unsigned mode) override;
+  Result<void> rename(const std::string& from, const std::string& to) override;
 };
 
 }  // namespace ecs::execcmd

@@ -4,6 +4,7 @@
 // thread; every call completes after a post, as a real one would.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -29,6 +30,7 @@ class FakeContainerApi : public dockerapi::ContainerApi {
   std::set<std::string> images;                             // present locally
   std::set<std::string> pullable;                           // a pull succeeds (and adds the image)
   std::map<std::string, dockerapi::VolumeInspect> volumes;  // by name
+  std::function<void()> before_create;                      // runs as each create arrives
   std::string volume_create_error;                          // non-empty: every volume create fails so
   int pull_failures = 0;                        // the next this many pulls fail, whatever the image
   bool down = false;                            // every call fails as with no daemon
@@ -83,6 +85,7 @@ class FakeContainerApi : public dockerapi::ContainerApi {
   asio::awaitable<Result<std::string>> create_container(dockerapi::ContainerCreateConfig config, Nano,
                                                         StopToken) override {
     co_await yield();
+    if (before_create) before_create();
     calls.push_back("create " + config.name);
     api_versions.push_back("create " + config.api_version);
     if (down) co_return unreachable();

@@ -62,6 +62,14 @@ class FakeFileSystem : public execcmd::FileSystem {
     }
     return {};
   }
+  Result<void> rename(const std::string& from, const std::string& to) override {
+    auto it = nodes.find(from);
+    if (it == nodes.end()) return missing("rename", from);
+    Node moved = it->second;
+    nodes.erase(it);
+    nodes[to] = std::move(moved);
+    return {};
+  }
   Result<void> mkdir_all(const std::string& path, unsigned) override {
     if (auto it = fail_mkdir.find(path); it != fail_mkdir.end()) return it->second;
     nodes[path] = Node{true, {}};

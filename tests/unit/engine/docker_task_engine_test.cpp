@@ -779,5 +779,81 @@ TEST_F(Engine, AVolumeDockerCannotCreateStopsTheTaskWithDockersReason) {
   EXPECT_EQ(call_index(docker.calls, "create ecs-"), docker.calls.size()) << "a container was created";
 }
 
+// ---- the container metadata file (task-engine.md §5.3) ----
+
+TEST(ContainerMetadataJson, NotReadyHoldsWhatIsKnownBeforeTheCreateAndReadyTheRest) {
+  task::Task t = payload({container("web")});
+  task::Container& c = t.containers[0];
+  c.docker_id = "0123abc";
+  c.docker_name = "ecs-fam-3-web-aa";
+  c.image_id = "sha256:1234";
+  c.known_port_bindings = {{80, 41000, "0.0.0.0", "tcp"}};
+  c.networks = {{"bridge", "172.17.0.2", ""}};
+  MetadataInstance instance{"default", "arn:aws:ecs:us-west-2:123456789012:container-instance/default/i",
+                            "us-west-2a", "10.0.0.5", ""};
+  EXPECT_EQ(
+      container_metadata_json(t, c, instance, false),
+      R"({"Cluster":"default","ContainerInstanceARN":"arn:aws:ecs:us-west-2:123456789012:container-instance/)"
+      R"(default/i","TaskARN":")" +
+          std::string(kArn) +
+          R"(","TaskDefinitionFamily":"fam","TaskDefinitionRevision":"3","ContainerName":"web",)"
+          R"("MetadataFileStatus":"NOT_READY","AvailabilityZone":"us-west-2a","HostPrivateIPv4Address":"10.0.0.5"})");
+  const std::string ready = container_metadata_json(t, c, instance, true);
+  for (const char* part :
+       {R"("ContainerID":"0123abc")", R"("DockerContainerName":"/ecs-fam-3-web-aa")",
+        R"("ImageID":"sha256:1234")", R"("ImageName":"busybox")",
+        R"("PortMappings":[{"ContainerPort":80,"HostPort":41000,"BindIp":"0.0.0.0","Protocol":"tcp"}])",
+        R"("Networks":[{"NetworkMode":"bridge","IPv4Addresses":["172.17.0.2"]}])",
+        R"("MetadataFileStatus":"READY")"}) {
+    EXPECT_NE(ready.find(part), std::string::npos) << part << " not in " << ready;
+  }
+  EXPECT_EQ(ready.find("HostPublicIPv4Address"), std::string::npos) << "an unknown address is left out";
+}
+
+// The directory and the NOT_READY file exist before the create, the create binds the directory
+// (at its host path: ECS_HOST_DATA_DIR then the agent's path) and names the file in
+// ECS_CONTAINER_METADATA_FILE; once RUNNING the file is READY with the Docker id; the cleanup
+// removes the task's directory.
+TEST_F(Engine, TheContainerMetadataFileIsMadeBeforeTheCreateCompletedAtRunningAndRemovedAtCleanup) {
+  test::FakeFileSystem fs;
+  ContainerMetadataFiles files({true, "/data", "/var/lib/ecs"}, fs, [] { return std::string("uuid-7"); });
+  start();
+  engine->set_container_metadata(files);
+  const std::string file = "/data/metadata/t1/web/ecs-container-metadata.json";
+  std::string at_create;
+  docker.before_create = [&] { at_create = fs.nodes.count(file) ? fs.nodes[file].content : "(none)"; };
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  EXPECT_NE(at_create.find(R"("MetadataFileStatus":"NOT_READY")"), std::string::npos) << at_create;
+  const auto* created = docker.by_name("-web-");
+  EXPECT_NE(created->body.find(R"("/var/lib/ecs/data/metadata/t1/web:/opt/ecs/metadata/uuid-7")"),
+            std::string::npos)
+      << created->body;
+  EXPECT_NE(
+      created->body.find("ECS_CONTAINER_METADATA_FILE=/opt/ecs/metadata/uuid-7/ecs-container-metadata.json"),
+      std::string::npos)
+      << created->body;
+  ASSERT_TRUE(fs.nodes.count(file));
+  EXPECT_NE(fs.nodes[file].content.find(R"("MetadataFileStatus":"READY")"), std::string::npos);
+  EXPECT_NE(fs.nodes[file].content.find(R"("ContainerID":")" + created->id + "\""), std::string::npos);
+  EXPECT_EQ(fs.nodes.count(file + ".tmp"), 0u) << "written in place, not renamed";
+  ASSERT_TRUE(engine->stop_task(kArn));
+  ASSERT_TRUE(run_until([&] { return !repository.tasks.contains(kArn); }));
+  EXPECT_EQ(fs.nodes.count("/data/metadata/t1"), 0u);
+  EXPECT_EQ(fs.nodes.count(file), 0u);
+}
+
+// A metadata directory that cannot be made: the container runs without the file.
+TEST_F(Engine, AContainerWhoseMetadataFileCannotBeMadeRunsWithoutIt) {
+  test::FakeFileSystem fs;
+  fs.fail_mkdir["/data/metadata/t1/web"] = test::mock_error("mkdir: permission denied");
+  ContainerMetadataFiles files({true, "/data", ""}, fs, [] { return std::string("uuid-7"); });
+  start();
+  engine->set_container_metadata(files);
+  ASSERT_TRUE(engine->add_task(payload({container("web")})));
+  ASSERT_TRUE(run_until([&] { return submitter.find(TaskStatus::running) != nullptr; }));
+  EXPECT_EQ(docker.by_name("-web-")->body.find("ECS_CONTAINER_METADATA_FILE"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ecs::engine
