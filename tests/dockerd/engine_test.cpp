@@ -24,10 +24,13 @@
 #include <sstream>
 #include <thread>
 
+#include "core/uuid.h"
 #include "engine/docker_task_engine.h"
+#include "execcmd/filesystem.h"
 #include "support/dockerd.h"
 #include "support/memory_repository.h"
 #include "support/process.h"
+#include "task/managed_agent.h"
 
 namespace ecs::engine {
 namespace {
@@ -382,6 +385,35 @@ TEST_F(EngineOnDockerd, HostAndTaskVolumesAreMountedSharedThroughVolumesFromAndC
   EXPECT_NE(docker({"volume", "inspect", volume}).exit_code, 0) << "the task volume was left behind";
   EXPECT_TRUE(std::filesystem::exists(host_dir + "/out")) << "the host directory was touched";
   std::filesystem::remove_all(host_dir);
+}
+
+// ECS_ENABLE_CONTAINER_METADATA on a real dockerd: the container finds the file that
+// ECS_CONTAINER_METADATA_FILE names through the bind, and it turns READY with its own Docker id
+// (the container waits for that and exits 0, or gives up with 3); the cleanup removes the task's
+// directory.
+TEST_F(EngineOnDockerd, AContainerSeesItsMetadataFileTurnReady) {
+  ECS_REQUIRE_DOCKERD(dockerd);
+  char dir_template[] = "/tmp/ecs-engine-metadata.XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string data_dir = dir_template;
+  execcmd::RealFileSystem fs;
+  ContainerMetadataFiles files({true, data_dir, ""}, fs, [] { return random_uuid(); });
+  start(*dockerd);
+  engine_->set_container_metadata(files);
+  task::Task t = new_task("metadata");
+  const std::string arn = t.arn;
+  t.containers = {container(
+      "meta",
+      {"sh", "-c",
+       "for i in $(seq 100); do f=$ECS_CONTAINER_METADATA_FILE; "
+       "grep -q '\"MetadataFileStatus\":\"READY\"' $f && grep -q \"\\\"ContainerID\\\":\\\"$(hostname)\" $f "
+       "&& grep -q '\"ContainerName\":\"meta\"' $f && exit 0; sleep 0.1; done; exit 3"})};
+  ASSERT_TRUE(engine_->add_task(t));
+  ASSERT_TRUE(run_until([&] { return submitter_.find(TaskStatus::stopped) != nullptr; }, 90s));
+  EXPECT_EQ(reported_exit("meta"), 0) << "3: the container never saw its READY metadata file";
+  ASSERT_TRUE(run_until([&] { return engine_->find_task(arn) == nullptr; }, 60s)) << "not cleaned up";
+  EXPECT_FALSE(std::filesystem::exists(data_dir + "/metadata/" + task::task_id(arn)));
+  std::filesystem::remove_all(data_dir);
 }
 
 // Docker volumes as the task defines them (task-engine.md §4.8, the reference's
