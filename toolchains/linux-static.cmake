@@ -9,7 +9,11 @@ set(CMAKE_CXX_EXTENSIONS OFF CACHE BOOL "")
 set(CMAKE_BUILD_TYPE Release CACHE STRING "")
 
 set(ECS_WARNING_FLAGS -Wall -Wextra -Werror CACHE STRING "warnings for the project's own code")
-# --gc-sections drops the unreferenced functions of the static archives (7.9 MiB instead of 8.5).
+# Every function and object of the project's own code in a section of its own, so that
+# --gc-sections drops the unreferenced ones of our objects as well as of the static archives'
+# (measured on 2026-12-04: 7.17 MiB with these flags, 7.97 MiB without, 8.5 MiB without either).
+set(CMAKE_C_FLAGS_INIT "-ffunction-sections -fdata-sections")
+set(CMAKE_CXX_FLAGS_INIT "-ffunction-sections -fdata-sections")
 set(ECS_PRODUCT_LINK_OPTIONS -static -s -Wl,--gc-sections CACHE STRING "link options of the shipped executables")
 set(ECS_BUILD_KIND static CACHE STRING "what --version reports as the build type")
 # After linking, fail unless the product has no program interpreter (i.e. really is static).
