@@ -30,6 +30,7 @@
 #include "support/dockerd.h"
 #include "support/memory_repository.h"
 #include "support/process.h"
+#include "support/task_builders.h"
 #include "task/managed_agent.h"
 
 namespace ecs::engine {
@@ -427,15 +428,7 @@ TEST_F(EngineOnDockerd, TaskAndSharedDockerVolumesAreMadeFoundKeptAndReadOnlyThr
   ECS_REQUIRE_DOCKERD(dockerd);
   start(*dockerd);
   const std::string shared_name = "ecs-engine-test-shared-" + std::to_string(::getpid());
-  auto docker_volume = [](std::string name, std::string scope, bool autoprovision) {
-    task::Volume v;
-    v.name = std::move(name);
-    v.type = "docker";
-    v.scope = std::move(scope);
-    v.autoprovision = autoprovision;
-    v.driver = "local";
-    return v;
-  };
+  using test::docker_volume;
 
   task::Task first = new_task("volumes-1");
   task::Volume scratch = docker_volume("scratch", "task", false);

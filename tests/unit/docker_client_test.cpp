@@ -315,6 +315,44 @@ TEST(DockerClient, ContainerCallsUseTheirPaths) {
             "\n");
 }
 
+// Volumes: POST /volumes/create with Name, Driver (local when none is given), DriverOpts and
+// Labels, the answer parsed; GET /volumes/{name}; a 404 is not_found.
+TEST(DockerClient, VolumesAreCreatedAndInspectedAndAMissingOneIsNotFound) {
+  FakeDockerDaemon daemon([](const Request& r) {
+    if (r.target == "/version") return FakeDockerDaemon::version_reply();
+    if (r.target.ends_with("/volumes/create")) {
+      return json(201, R"({"Name":"data","Driver":"local","Mountpoint":"/var/lib/docker/volumes/data/_data",)"
+                       R"("Options":{"type":"tmpfs"},"Labels":{"team":"a"}})");
+    }
+    if (r.target.ends_with("/volumes/data")) {
+      return json(200, R"({"Name":"data","Driver":"local","Options":null,"Labels":{"team":"a"}})");
+    }
+    return json(404, R"({"message":"get nope: no such volume"})");
+  });
+  auto c = client_for(daemon);
+  VolumeCreateConfig config;
+  config.name = "data";
+  config.driver_opts = {{"type", "tmpfs"}};
+  config.labels = {{"team", "a"}};
+  auto created = test::run(c->create_volume(config));
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->mountpoint, "/var/lib/docker/volumes/data/_data");
+  EXPECT_EQ(created->options.at("type"), "tmpfs");
+  auto found = test::run(c->inspect_volume("data"));
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_TRUE(found->options.empty());
+  EXPECT_EQ(found->labels.at("team"), "a");
+  auto missing = test::run(c->inspect_volume("nope"));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, DockerErrc::not_found);
+  const auto requests = daemon.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[1].method + " " + requests[1].target, "POST /v1.21/volumes/create");
+  EXPECT_EQ(requests[1].body,
+            R"({"Name":"data","Driver":"local","DriverOpts":{"type":"tmpfs"},"Labels":{"team":"a"}})");
+  EXPECT_EQ(requests[3].method + " " + requests[3].target, "GET /v1.21/volumes/nope");
+}
+
 // A container's dockerConfig.version raises the path's version for its create and start only; one
 // below the negotiated version leaves it; one that is not a version is refused without a request.
 TEST(DockerClient, ACreateAndStartUseTheContainersApiVersionWhenAboveTheClients) {

@@ -14,6 +14,7 @@
 #include "support/fake_exec_api.h"
 #include "support/fake_filesystem.h"
 #include "support/memory_repository.h"
+#include "support/task_builders.h"
 
 namespace ecs::engine {
 namespace {
@@ -656,13 +657,9 @@ TEST_F(Engine, AnExecContainersStartEventDoesNotReportRunningBeforeItsAgentStart
 
 // ---- Docker volumes (task-engine.md §1.4 step 7, §4.8) ----
 
+// With driver options and labels, for the tests to find again.
 task::Volume docker_volume(std::string name, std::string scope, bool autoprovision = false) {
-  task::Volume v;
-  v.name = std::move(name);
-  v.type = "docker";
-  v.scope = std::move(scope);
-  v.autoprovision = autoprovision;
-  v.driver = "local";
+  task::Volume v = test::docker_volume(std::move(name), std::move(scope), autoprovision);
   v.driver_opts = {{"type", "tmpfs"}, {"device", "tmpfs"}};
   v.labels = {{"team", "a"}};
   return v;
