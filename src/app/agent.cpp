@@ -437,6 +437,10 @@ int run_agent(const AgentConfig& config, std::ostream& err) {
   log::info("starting", {{"version", agent_version_string()},
                          {"cluster", config.cluster},
                          {"configFile", config.config_file.empty() ? "(none)" : config.config_file}});
+  for (const auto& name : config.overridden_in_file) {
+    log::warn("the environment overrides the config file's value",
+              {{"variable", name}, {"configFile", config.config_file}});
+  }
   asio::io_context io;
   StopSource stop;
   Agent agent(config, io);

@@ -82,6 +82,9 @@ int check_config(std::ostream& out, std::ostream& err) {
   for (const EnvironmentVariable& v : environment_variables()) {
     out << v.name << "=" << value_in_effect(*c, v.name) << "\n";
   }
+  for (const auto& name : c->overridden_in_file) {
+    out << "note: " << name << " in " << c->config_file << " is not used: the environment sets it\n";
+  }
   return kExitOk;
 }
 

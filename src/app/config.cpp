@@ -146,7 +146,11 @@ Result<LoadedConfig> load_config(const EnvLookup& env, const FileReader& read_fi
     for (auto& [k, v] : *pairs) file_values[k] = v;  // the last one wins
     c.config_file = path;
     for (const auto& [k, v] : file_values) {
-      if (!env(k)) loaded.from_file.emplace_back(k, v);
+      if (env(k)) {
+        c.overridden_in_file.push_back(k);
+      } else {
+        loaded.from_file.emplace_back(k, v);
+      }
     }
   }
   const Source src(env, file_values);

@@ -63,6 +63,10 @@ struct AgentConfig {
   std::string shared_credentials_file;              // AWS_SHARED_CREDENTIALS_FILE
   std::string profile = "default";                  // AWS_PROFILE
   std::string config_file;                          // the file read ("" when none was)
+  // Variables the config file sets that the environment overrides (the file's value is unused:
+  // e.g. a systemd unit's Environment=), reported at start so an edit that seems ignored is
+  // explained.
+  std::vector<std::string> overridden_in_file;
   // The merged view (environment, then the file) for the parts that read their own variables.
   EnvLookup env = empty_environment();
 };

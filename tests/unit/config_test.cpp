@@ -87,6 +87,8 @@ TEST_F(ConfigTest, EnvironmentWinsOverTheFile) {
   const std::vector<std::pair<std::string, std::string>> exported{{"ECS_ENABLE_TASK_IAM_ROLE", "true"},
                                                                   {"ECS_LOGLEVEL", "debug"}};
   EXPECT_EQ(r->from_file, exported);
+  // The file's ECS_CLUSTER is not used, and the agent says so at start.
+  EXPECT_EQ(r->config.overridden_in_file, std::vector<std::string>{"ECS_CLUSTER"});
   // ... which is what the parts that read their own variables see, environment first.
   EXPECT_EQ(r->config.env("ECS_ENABLE_TASK_IAM_ROLE"), "true");
   EXPECT_EQ(r->config.env("ECS_CLUSTER"), "  from-env  ");
