@@ -22,6 +22,10 @@
 //   stop-task             send the run-task task again with desiredStatus STOPPED
 //   show-tasks            GET the agent's introspection /v1/tasks and print it
 //   wait-cleanup [s]      wait (default 120 s) until /v1/tasks no longer lists the run-task task
+//   wait-connections <N>  wait (up to 120 s) until the agent has connected N times in all (a
+//                         restarted agent connects again)
+//   wait-file <path> [s]  wait (default 300 s) until <path> exists: a test outside steps the script
+//   done                  end the script here (the control plane exits 0)
 //
 // With --image IMAGE the built-in script runs a task from IMAGE and stops it (what `make run`
 // does with its private dockerd); without it the built-in script sends tasks with no image.
@@ -187,7 +191,8 @@ class Player {
       if (command.empty() || command[0] == '#') continue;
       std::string word;
       long arg = 0;
-      if (command == "run-task" || command == "wait-task") words >> word;
+      if (command == "run-task" || command == "wait-task" || command == "wait-file") words >> word;
+      if (command == "done") return true;
       words >> arg;
       report();
       if (!step(command, arg, word)) return false;
@@ -323,6 +328,25 @@ class Player {
       if (waited == Wait::timed_out) {
         say("the agent still lists " + run_task_arn_ + " after " + std::to_string(seconds) + " s");
       }
+      return waited == Wait::done;
+    }
+    if (command == "wait-connections") {
+      const int wanted = static_cast<int>(std::max(1L, arg));
+      say("waiting for the agent's connection number " + std::to_string(wanted) + "…");
+      const auto waited = wait_seconds(120, [&] { return acs_.connection_count() >= wanted; });
+      if (waited == Wait::timed_out) say("the agent did not connect " + std::to_string(wanted) + " times");
+      return waited == Wait::done;
+    }
+    if (command == "wait-file") {
+      if (word.empty()) {
+        say("wait-file needs a path");
+        return false;
+      }
+      const auto waited = wait_seconds(arg > 0 ? arg : 300, [&] {
+        std::error_code ec;
+        return std::filesystem::exists(word, ec);
+      });
+      if (waited == Wait::timed_out) say("no " + word + " appeared");
       return waited == Wait::done;
     }
     if (command == "wait-connection") {
