@@ -33,6 +33,7 @@ help:
 	@echo "make test             set up, build, and run every test (needs root for the Docker engine)"
 	@echo "make check            build and run every test on the static build only"
 	@echo "make build            build the static binary $(BUILD)/ecs-agent"
+	@echo "make package          build the .deb and .rpm (packaging/) into $(BUILD)/"
 	@echo "make image            build the FROM-scratch image $(IMAGE_TAG) and $(BUILD)/ecs-agent-image.tar"
 	@echo "make asan             build and run the tests under AddressSanitizer + UBSan"
 	@echo "make fuzz             build the libFuzzer targets and run each FUZZ_SECONDS (default 60)"
@@ -73,12 +74,15 @@ test: format-check check
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
+# The sanitizer build runs the unit and integration tests; the real-dockerd tests and the package
+# tests (shell scripts around the shipped static binary, which the sanitizer binary is not) run on
+# the static build only.
 .PHONY: asan
 asan: deps
 	@$(call configure,$(ASAN_BUILD),linux-sanitize,)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS) --timeout 600 --label-exclude docker
+	  ctest --output-on-failure -j $(JOBS) --timeout 600 --label-exclude 'docker|packaging'
 
 # libFuzzer targets (clang + ASan/UBSan), each run FUZZ_SECONDS from its committed seed corpus;
 # new inputs go to $(FUZZ_BUILD)/corpus, crashes to $(FUZZ_BUILD)/artifacts and fail the run.
@@ -124,6 +128,12 @@ soak: build
 	ECS_AGENT_CRASH_ITERATIONS=$(SOAK_AGENT_KILLS) $(BUILD)/tests/ecs_agent_e2e_tests \
 	  --gtest_filter='AgentE2E.SigkillWhilePayloadsStreamNeverLosesAnAcknowledgedTask'
 	SOAK_MINUTES=$(SOAK_MINUTES) $(BUILD)/tests/agent_memory_soak $(BUILD)/ecs-agent $(BUILD)/soak
+
+# The .deb and .rpm of the static binary: version from VERSION, the changelog entry from
+# packaging/changelog; the files they install are README.md's "Packages" table.
+.PHONY: package
+package: build
+	packaging/build-packages.sh $(BUILD)/ecs-agent $(BUILD)
 
 .PHONY: image
 image: build

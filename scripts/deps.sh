@@ -36,10 +36,14 @@ APT_TEST_PACKAGES=(
   procps
   # the registry of the engine's pull tests (python3 makes its bcrypt htpasswd entry)
   docker-registry python3
+  # the package tests: rpmbuild, a Debian root booted under systemd-nspawn (nsenter), the
+  # docker-compose file read by the privileged-container test
+  rpm debootstrap systemd-container util-linux python3-yaml
 )
 APT_PACKAGES=("${APT_BUILD_PACKAGES[@]}" "${APT_TEST_PACKAGES[@]}")
-# Only for `make bootstrap-image` (a local Debian bookworm base image without a registry).
-APT_EXTRA_PACKAGES=(debootstrap)
+# Only for `make bootstrap-image` (a local Debian bookworm base image without a registry); its
+# debootstrap is already a test package.
+APT_EXTRA_PACKAGES=()
 
 # ---- pinned source packages ------------------------------------------------------------------------
 # Exact Debian source versions. If Debian's archive no longer carries the exact revision (the
